@@ -76,7 +76,7 @@ export function checkIntegrity(doc: CandorDocument): FormatIssue[] {
       return;
     }
     let depth = 0;
-    for (let cur = o.parentId; cur !== undefined && depth <= MAX_ALIGNMENT_DEPTH && !loop; cur = parentOf(cur)) depth++;
+    for (let cur: string | undefined = o.parentId; cur !== undefined && depth <= MAX_ALIGNMENT_DEPTH && !loop; cur = parentOf(cur)) depth++;
     if (!loop && depth > MAX_ALIGNMENT_DEPTH) issues.push(error(`objectives[${i}].parentId`, `alignment is deeper than ${MAX_ALIGNMENT_DEPTH} levels`));
   });
   doc.keyResults.forEach((k, i) => {

@@ -1,6 +1,19 @@
 import * as z from 'zod/mini';
 import { ZId, text, list } from './primitives.ts';
 
+/**
+ * When a person checks in: every week (or two, or four) on a weekday (1 = Monday … 7 = Sunday)
+ * at an hour, in the person's `timeZone`. A key result is due when it has no check-in since the
+ * last such moment.
+ */
+export const ZCadence = z.looseObject({
+  everyWeeks: z._default(z.number().check(z.int(), z.gte(1), z.lte(4)), 1),
+  weekday: z._default(z.number().check(z.int(), z.gte(1), z.lte(7)), 1),
+  hour: z._default(z.number().check(z.int(), z.gte(0), z.lte(23)), 9),
+});
+export type Cadence = z.infer<typeof ZCadence>;
+export const DEFAULT_CADENCE: Cadence = { everyWeeks: 1, weekday: 1, hour: 9 };
+
 /** A person in the organisation. `timeZone` is an IANA name used for check-in due dates. */
 export const ZPerson = z.looseObject({
   id: ZId,
@@ -8,6 +21,7 @@ export const ZPerson = z.looseObject({
   email: z.optional(z.email()),
   teamIds: list(ZId),
   timeZone: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  cadence: z.optional(ZCadence),
 });
 export type Person = z.infer<typeof ZPerson>;
 

@@ -1,0 +1,207 @@
+/**
+ * The Candor team server: Hocuspocus (Yjs over WebSocket) with per-space authorisation, SQLite
+ * persistence, optional Redis scale-out, and the HTTP API for widgets and feeds, on one port.
+ */
+import { createHash } from 'node:crypto';
+import { Server, type Document, type Extension } from '@hocuspocus/server';
+import { Redis } from '@hocuspocus/extension-redis';
+import * as Y from 'yjs';
+import type { SpaceId } from '../core/store/space.ts';
+import { Authenticator, CandorAuthError } from './auth.ts';
+import type { ServerConfig } from './config.ts';
+import { HttpApi } from './http.ts';
+import { RateLimiter } from './limits.ts';
+import { Organisation } from './policy.ts';
+import { SpaceStorage } from './storage.ts';
+import { OrgViews } from './views.ts';
+
+export interface CandorServerOptions {
+  config: ServerConfig;
+  storage: SpaceStorage;
+  port?: number;
+  host?: string;
+  /** `redis://host:port` to share updates with other instances. */
+  redisUrl?: string;
+  /** How long changes settle before `/v1/events` announces them. Default 75 ms. */
+  changeDebounceMs?: number;
+  heartbeatMs?: number;
+  /** How long after the last edit a space's update log is folded into its state. Default 2 s. */
+  compactAfterMs?: number;
+  log?: (line: string) => void;
+}
+
+/** Errors sent to a client that broke a limit: Hocuspocus closes that space's connection with this reason. */
+const closeError = (code: number, reason: string) => Object.assign(new Error(reason), { code, reason });
+
+const LOAD_ORIGIN = Symbol('candor:load');
+
+export class CandorServer {
+  readonly org: Organisation;
+  readonly auth: Authenticator;
+  readonly views: OrgViews;
+  readonly http: HttpApi;
+  readonly server: Server;
+  private readonly storage: SpaceStorage;
+  private readonly rate: RateLimiter;
+  /** Spaces open on each WebSocket, for the per-connection limit. */
+  private readonly socketSpaces = new Map<string, Set<string>>();
+  private readonly pinned: { disconnect(): Promise<void> }[] = [];
+  private closing: Promise<void> | undefined;
+  private readonly log: (line: string) => void;
+  readonly startedAt = Date.now();
+
+  constructor(private readonly options: CandorServerOptions) {
+    const { config, storage } = options;
+    this.log = options.log ?? ((line) => console.log(line));
+    this.storage = storage;
+    this.org = new Organisation(config);
+    this.auth = new Authenticator(config);
+    this.rate = new RateLimiter(config.limits.connectionsPerMinute);
+    const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
+    this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
+    this.http = new HttpApi({
+      org: this.org,
+      auth: this.auth,
+      views: this.views,
+      heartbeatMs: options.heartbeatMs,
+      log: this.log,
+      health: () => ({
+        organisation: config.organisation,
+        spaces: this.server.hocuspocus.getDocumentsCount(),
+        connections: this.server.hocuspocus.getConnectionsCount() - this.pinned.length,
+        streams: this.http.streamCount,
+        uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+        redis: Boolean(options.redisUrl),
+      }),
+    });
+
+    const extensions: Extension[] = [this.candorExtension()];
+    if (options.redisUrl) {
+      const url = new URL(options.redisUrl);
+      extensions.push(
+        new Redis({
+          host: url.hostname,
+          port: Number(url.port || 6379),
+          options: { ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.username ? { username: decodeURIComponent(url.username) } : {}) },
+          prefix: 'candor',
+          disconnectDelay: 200,
+        }),
+      );
+    }
+    this.server = new Server(
+      {
+        name: config.organisation,
+        port: options.port ?? 8787,
+        address: options.host ?? '127.0.0.1',
+        quiet: true,
+        stopOnSignals: false,
+        debounce: options.compactAfterMs ?? 2000,
+        maxDebounce: 10_000,
+        extensions,
+      },
+      // Well above the update limit, so the clear error below is what a client normally meets.
+      { maxPayload: Math.max(16 * 1024 * 1024, config.limits.maxUpdateBytes * 4) },
+    );
+  }
+
+  private liveSpaces(): Iterable<[SpaceId, Y.Doc]> {
+    return this.server.hocuspocus.documents.entries();
+  }
+
+  private candorExtension(): Extension {
+    const server = this;
+    const { limits } = this.options.config;
+    return {
+      extensionName: 'candor',
+      async onAuthenticate({ token, documentName, connectionConfig, socketId }) {
+        let personId: string;
+        try {
+          personId = server.auth.authenticate(token);
+        } catch (e) {
+          throw e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
+        }
+        const access = server.org.access(personId, documentName);
+        if ('refused' in access) throw new CandorAuthError(access.refused);
+        let open = server.socketSpaces.get(socketId);
+        if (!open) {
+          const wait = server.rate.take(createHash('sha256').update(token).digest('hex'));
+          if (wait > 0) throw new CandorAuthError(`rate-limited: more than ${limits.connectionsPerMinute} new connections a minute with this token; retry in ${wait} s`);
+          server.socketSpaces.set(socketId, (open = new Set()));
+        }
+        if (!open.has(documentName) && open.size >= limits.maxSpacesPerConnection) {
+          throw new CandorAuthError(`too-many-spaces: one connection may open at most ${limits.maxSpacesPerConnection} spaces`);
+        }
+        open.add(documentName);
+        connectionConfig.readOnly = access.access === 'read';
+        return { personId, access: access.access };
+      },
+      async onDisconnect({ socketId, documentName }) {
+        const open = server.socketSpaces.get(socketId);
+        open?.delete(documentName);
+        if (open && open.size === 0) server.socketSpaces.delete(socketId);
+      },
+      async beforeHandleMessage({ update, documentName }) {
+        if (update.byteLength > limits.maxUpdateBytes) {
+          throw closeError(4413, `update-too-large: an update to "${documentName}" of ${update.byteLength} bytes is over this server's limit of ${limits.maxUpdateBytes} bytes; it was not stored`);
+        }
+      },
+      async onLoadDocument({ document, documentName }) {
+        server.storage.loadInto(documentName, document, LOAD_ORIGIN);
+        // Every update is committed to SQLite as Yjs applies it, which is before Hocuspocus
+        // acknowledges it to the sender: an acknowledged edit survives a crash.
+        document.on('update', (update: Uint8Array, origin: unknown) => {
+          if (origin === LOAD_ORIGIN) return;
+          server.storage.append(documentName, update);
+        });
+      },
+      async onChange({ documentName }) {
+        server.views.changed(documentName);
+      },
+      async onStoreDocument({ document, documentName }) {
+        server.storage.compact(documentName, document);
+      },
+      async onRequest({ request, response }) {
+        if (server.http.handle(request, response)) throw null; // answered: stop Hocuspocus' default reply
+      },
+    };
+  }
+
+  /** Starts listening; loads every space of the organisation so views and Redis cover them all. */
+  async listen(): Promise<{ port: number; host: string }> {
+    await this.server.listen();
+    for (const space of this.org.spaces()) {
+      this.pinned.push(await this.server.hocuspocus.openDirectConnection(space, { personId: 'server' }));
+    }
+    return { port: this.server.address.port, host: this.options.host ?? '127.0.0.1' };
+  }
+
+  get port(): number {
+    return this.server.address.port;
+  }
+
+  /** Stops accepting, folds every space into SQLite, closes connections, Redis and the database. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.server.httpServer.close();
+      this.http.close();
+      this.views.close();
+      for (const [name, doc] of this.server.hocuspocus.documents as Map<string, Document>) {
+        try {
+          this.storage.compact(name, doc);
+        } catch (e) {
+          this.log(`could not compact ${name}: ${(e as Error).message} (its updates are in the log)`);
+        }
+      }
+      for (const ws of this.server.webSocketServer.clients) ws.close(1001, 'server shutting down');
+      this.server.webSocketServer.close();
+      this.server.httpServer.closeAllConnections?.();
+      try {
+        await this.server.hocuspocus.hooks('onDestroy', { instance: this.server.hocuspocus });
+      } catch {
+        // Redis may already be gone; nothing left to save.
+      }
+      this.storage.close();
+    })();
+    return this.closing;
+  }
+}

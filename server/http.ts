@@ -1,0 +1,191 @@
+/**
+ * HTTP on the WebSocket's port: `GET /v1/document`, `GET /v1/events` (Server-Sent Events) and
+ * `GET /healthz`. CORS only for the config's allowed origins.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CandorAuthError, tokenOfRequest, type Authenticator } from './auth.ts';
+import type { Organisation, Viewer } from './policy.ts';
+import { CandorViewError, type OrgViews } from './views.ts';
+
+export interface HttpDeps {
+  org: Organisation;
+  auth: Authenticator;
+  views: OrgViews;
+  health: () => Record<string, unknown>;
+  heartbeatMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Stream {
+  res: ServerResponse;
+  viewer: Viewer;
+  lastEtag: string;
+}
+
+export class HttpApi {
+  private readonly streams = new Set<Stream>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: HttpDeps) {
+    this.unsubscribe = deps.views.onChange(() => this.announce());
+    this.heartbeat = setInterval(() => {
+      for (const s of this.streams) s.res.write(`: heartbeat ${Date.now()}\n\n`);
+    }, deps.heartbeatMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  get streamCount(): number {
+    return this.streams.size;
+  }
+
+  /** Answers the request if it is one of ours; returns false to let Hocuspocus answer. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events') {
+      if (path.startsWith('/v1/')) {
+        this.json(res, 404, { error: 'not-found', message: `no endpoint ${path}; try /v1/document or /v1/events` });
+        return true;
+      }
+      return false;
+    }
+    const cors = this.cors(req, res);
+    if (req.method === 'OPTIONS') {
+      if (!cors) {
+        this.json(res, 403, { error: 'origin-not-allowed', message: `origin ${req.headers.origin ?? '(none)'} is not in allowedOrigins` });
+        return true;
+      }
+      res.writeHead(204, {
+        'Access-Control-Allow-Methods': 'GET, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, If-None-Match, Last-Event-ID, Cache-Control',
+        'Access-Control-Max-Age': '600',
+      });
+      res.end();
+      return true;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+      this.json(res, 405, { error: 'method-not-allowed', message: `${req.method} is not allowed here` });
+      return true;
+    }
+    if (path === '/healthz') {
+      this.json(res, 200, { ok: true, ...this.deps.health() });
+      return true;
+    }
+    // A page from another origin that is not allowed gets no CORS headers, so its browser withholds
+    // the answer; refuse outright too, so it cannot even learn the document's ETag.
+    if (req.headers.origin && !cors) {
+      this.json(res, 403, { error: 'origin-not-allowed', message: `origin ${req.headers.origin} is not in this server's allowedOrigins` });
+      return true;
+    }
+    let viewer: Viewer;
+    try {
+      viewer = this.viewerOf(req, url);
+    } catch (e) {
+      const reason = (e as CandorAuthError).reason ?? String(e);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="candor"');
+      this.json(res, 401, { error: reason.split(':')[0], message: reason });
+      return true;
+    }
+    if (path === '/v1/document') this.document(req, res, viewer);
+    else this.events(req, res, viewer);
+    return true;
+  }
+
+  private viewerOf(req: IncomingMessage, url: URL): Viewer {
+    const token = tokenOfRequest(req.headers, url);
+    if (!token) {
+      if (this.deps.org.config.anonymousRead) return { kind: 'anonymous' };
+      throw new CandorAuthError('no-token: send Authorization: Bearer <token> (or ?token=); this server does not allow anonymous reading');
+    }
+    return { kind: 'person', id: this.deps.auth.authenticate(token) };
+  }
+
+  /** Sets CORS headers for an allowed origin; returns whether the origin (if any) is allowed. */
+  private cors(req: IncomingMessage, res: ServerResponse): boolean {
+    res.setHeader('Vary', 'Origin, Authorization, Accept-Encoding');
+    const origin = req.headers.origin;
+    if (!origin) return false;
+    const allowed = this.deps.org.config.allowedOrigins;
+    if (!allowed.includes('*') && !allowed.includes(origin)) return false;
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', 'ETag');
+    return true;
+  }
+
+  private document(req: IncomingMessage, res: ServerResponse, viewer: Viewer): void {
+    const etag = this.deps.views.etagOf(viewer);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('ETag', etag);
+    const inm = req.headers['if-none-match'];
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    let view;
+    try {
+      view = this.deps.views.render(viewer);
+    } catch (e) {
+      if (e instanceof CandorViewError) this.deps.log?.(e.message);
+      this.json(res, 500, { error: 'internal', message: (e as Error).message });
+      return;
+    }
+    res.setHeader('ETag', view.etag);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? '')) && view.body.length > 1024;
+    const body = gzip ? this.deps.views.gzipped(view) : view.body;
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Content-Length', body.length);
+    res.writeHead(200);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  private events(req: IncomingMessage, res: ServerResponse, viewer: Viewer): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    req.socket.setNoDelay(true);
+    req.socket.setTimeout(0);
+    const etag = this.deps.views.etagOf(viewer);
+    const stream: Stream = { res, viewer, lastEtag: etag };
+    res.write(`retry: 2000\n: connected\n\n`);
+    // A reconnecting EventSource sends the id of the last event it saw; if the document changed in
+    // between, say so at once.
+    const lastId = req.headers['last-event-id'];
+    if (typeof lastId === 'string' && lastId && lastId !== etag) this.send(stream, etag);
+    this.streams.add(stream);
+    const drop = () => this.streams.delete(stream);
+    req.on('close', drop);
+    res.on('error', drop);
+  }
+
+  private send(stream: Stream, etag: string): void {
+    stream.lastEtag = etag;
+    stream.res.write(`event: change\nid: ${etag}\ndata: ${JSON.stringify({ etag })}\n\n`);
+  }
+
+  private announce(): void {
+    for (const s of this.streams) {
+      const etag = this.deps.views.etagOf(s.viewer);
+      if (etag !== s.lastEtag) this.send(s, etag);
+    }
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+    for (const s of this.streams) s.res.end();
+    this.streams.clear();
+  }
+}

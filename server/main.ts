@@ -1,0 +1,89 @@
+/**
+ * `npm run server`: the Candor team server.
+ *
+ * Environment: PORT (8787), HOST (127.0.0.1), CANDOR_CONFIG (organisation config JSON; without it the
+ * sample organisation is served), CANDOR_DB (SQLite file, default ./candor-server.sqlite),
+ * REDIS_URL (share updates with other instances).
+ */
+import { resolve } from 'node:path';
+import { CandorServer } from './app.ts';
+import { CandorConfigError, loadConfig, type ServerConfig } from './config.ts';
+import { sampleSetup } from './sample.ts';
+import { SpaceStorage } from './storage.ts';
+
+const env = process.env;
+const port = Number(env.PORT ?? 8787);
+const host = env.HOST ?? '127.0.0.1';
+const dbPath = resolve(env.CANDOR_DB ?? 'candor-server.sqlite');
+
+let config: ServerConfig;
+let sampleTokens: Map<string, string> | undefined;
+let storage: SpaceStorage;
+try {
+  storage = new SpaceStorage(dbPath);
+  if (env.CANDOR_CONFIG) {
+    config = loadConfig(env.CANDOR_CONFIG);
+  } else {
+    const sample = sampleSetup(storage);
+    config = sample.config;
+    sampleTokens = sample.tokens;
+    if (sample.seeded) console.log(`Seeded the sample organisation into ${dbPath}`);
+  }
+} catch (e) {
+  if (e instanceof CandorConfigError) {
+    console.error(e.message);
+    for (const issue of e.issues) console.error(`  ${issue.path || '(file)'}: ${issue.message}`);
+  } else console.error(`candor server: ${(e as Error).message}`);
+  process.exit(2);
+}
+
+const server = new CandorServer({
+  config,
+  storage,
+  port,
+  host,
+  redisUrl: env.REDIS_URL || undefined,
+  changeDebounceMs: env.CANDOR_CHANGE_DEBOUNCE_MS ? Number(env.CANDOR_CHANGE_DEBOUNCE_MS) : undefined,
+  heartbeatMs: env.CANDOR_HEARTBEAT_MS ? Number(env.CANDOR_HEARTBEAT_MS) : undefined,
+});
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: saving every space to ${dbPath}…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await server.close();
+    console.log('saved; bye');
+    process.exit(0);
+  } catch (e) {
+    console.error(`shutdown failed: ${(e as Error).message}`);
+    process.exit(1);
+  }
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+try {
+  const { port: bound } = await server.listen();
+  const base = `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${bound}`;
+  console.log(`Candor team server for "${config.organisation}" listening on http://${base} (WebSocket ws://${base})`);
+  console.log(`  storage ${dbPath}${env.REDIS_URL ? `, Redis ${env.REDIS_URL}` : ''}; ${server.org.spaces().length} spaces loaded`);
+  console.log(`  GET http://${base}/v1/document · GET http://${base}/v1/events · GET http://${base}/healthz`);
+  if (sampleTokens) {
+    console.log('\nSample organisation (no CANDOR_CONFIG). Dev tokens — connect the extension with the server URL and one of them:');
+    const shown = config.people.slice(0, 4);
+    for (const p of shown) {
+      const admin = config.admins.includes(p.id) ? ' (admin)' : '';
+      console.log(`  ${p.id}${admin}: ${sampleTokens.get(p.id)}`);
+    }
+    console.log(`  (${config.people.length - shown.length} more: npx tsx server/cli.ts dev-tokens --db ${dbPath})`);
+    console.log(`  try: curl -H "Authorization: Bearer ${sampleTokens.get(shown[0]!.id)}" http://${base}/v1/document`);
+  }
+  console.log('READY'); // tests wait for this line
+} catch (e) {
+  console.error(`candor server could not start: ${(e as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,119 @@
+/**
+ * One SQLite file (WAL) holding every space: a compacted state per space plus an append-only log of
+ * the updates since. Each update is appended synchronously as it is applied, before Hocuspocus
+ * acknowledges it to the client, so an acknowledged edit survives even `kill -9`. Compaction merges
+ * the log into the state inside one transaction; two server instances may share the file.
+ */
+import Database from 'better-sqlite3';
+import * as Y from 'yjs';
+
+export class SpaceStorage {
+  private readonly db: Database.Database;
+  private readonly stmt: {
+    state: Database.Statement<[string], { state: Buffer }>;
+    log: Database.Statement<[string], { seq: number; data: Buffer }>;
+    append: Database.Statement<[string, Buffer]>;
+    putState: Database.Statement<[string, Buffer, string]>;
+    trim: Database.Statement<[string, number]>;
+    spaces: Database.Statement<[], { space: string }>;
+    getMeta: Database.Statement<[string], { value: string }>;
+    putMeta: Database.Statement<[string, string]>;
+  };
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed write survives a crash of this process (not of the OS).
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS space_state (space TEXT PRIMARY KEY, state BLOB NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS space_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, space TEXT NOT NULL, data BLOB NOT NULL);
+      CREATE INDEX IF NOT EXISTS space_log_space ON space_log (space, seq);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `);
+    this.stmt = {
+      state: this.db.prepare('SELECT state FROM space_state WHERE space = ?'),
+      log: this.db.prepare('SELECT seq, data FROM space_log WHERE space = ? ORDER BY seq'),
+      append: this.db.prepare('INSERT INTO space_log (space, data) VALUES (?, ?)'),
+      putState: this.db.prepare(
+        'INSERT INTO space_state (space, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(space) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      ),
+      trim: this.db.prepare('DELETE FROM space_log WHERE space = ? AND seq <= ?'),
+      spaces: this.db.prepare('SELECT space FROM space_state UNION SELECT DISTINCT space FROM space_log'),
+      getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
+      putMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  /** Every update stored for a space (state first, then the log), to apply to an empty Y.Doc. */
+  load(space: string): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const state = this.stmt.state.get(space);
+    if (state) out.push(state.state);
+    for (const row of this.stmt.log.all(space)) out.push(row.data);
+    return out;
+  }
+
+  /** Applies everything stored for a space to a document. */
+  loadInto(space: string, doc: Y.Doc, origin?: unknown): void {
+    const updates = this.load(space);
+    if (updates.length === 0) return;
+    Y.applyUpdate(doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), origin);
+  }
+
+  /** Appends one update; returns after SQLite has committed it. */
+  append(space: string, update: Uint8Array): void {
+    this.stmt.append.run(space, Buffer.from(update.buffer, update.byteOffset, update.byteLength));
+  }
+
+  /**
+   * Folds the log into the stored state, merged with `doc`'s state so nothing in either is lost
+   * (another instance may have appended updates this one has not seen yet).
+   */
+  compact(space: string, doc?: Y.Doc): void {
+    this.db
+      .transaction(() => {
+        const updates: Uint8Array[] = [];
+        const state = this.stmt.state.get(space);
+        if (state) updates.push(state.state);
+        let last = 0;
+        for (const row of this.stmt.log.all(space)) {
+          updates.push(row.data);
+          last = row.seq;
+        }
+        if (doc) updates.push(Y.encodeStateAsUpdate(doc));
+        if (updates.length === 0) return;
+        if (last === 0 && !doc) return;
+        const merged = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+        this.stmt.putState.run(space, Buffer.from(merged), new Date().toISOString());
+        if (last) this.stmt.trim.run(space, last);
+      })
+      .immediate();
+  }
+
+  /** Stores a whole space (seeding); merged with whatever is there. */
+  seed(space: string, doc: Y.Doc): void {
+    this.compact(space, doc);
+  }
+
+  spaces(): string[] {
+    return this.stmt.spaces.all().map((r) => r.space);
+  }
+
+  isEmpty(): boolean {
+    return this.spaces().length === 0;
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.stmt.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.stmt.putMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The organisation's document as each requester may see it, materialised from the live spaces,
+ * cached per view and invalidated on change; and the change signal that drives `/v1/events`.
+ */
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import * as Y from 'yjs';
+import { parseDocument, summariseIssues, type CandorDocument } from '../core/model/index.ts';
+import { materialise, type SpaceId } from '../core/store/space.ts';
+import { viewOf, type Organisation, type Viewer } from './policy.ts';
+
+export interface RenderedView {
+  etag: string;
+  body: Buffer;
+  gzipped?: Buffer;
+  document: CandorDocument;
+}
+
+/** A failure to produce a valid document (a bug or corrupt data); never sent half-valid. */
+export class CandorViewError extends Error {
+  override name = 'CandorViewError';
+}
+
+const MAX_CACHED_VIEWS = 256;
+
+export class OrgViews {
+  private readonly versions = new Map<SpaceId, string>();
+  private version: string | undefined;
+  private readonly cache = new Map<string, RenderedView>();
+  private readonly listeners = new Set<() => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastChangeAt = 0;
+
+  constructor(
+    private readonly org: Organisation,
+    private readonly spaces: () => Iterable<[SpaceId, Y.Doc]>,
+    private readonly options: { debounceMs?: number; salt?: string } = {},
+  ) {}
+
+  /** A space changed: forget what depended on it and, after a short quiet spell, tell listeners. */
+  changed(space: SpaceId): void {
+    this.versions.delete(space);
+    this.version = undefined;
+    this.cache.clear();
+    this.lastChangeAt = Date.now();
+    if (this.timer) return;
+    const wait = this.options.debounceMs ?? 75;
+    // Debounced, but bounded: under a steady stream of changes listeners still hear every `wait` ms.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      for (const listener of this.listeners) listener();
+    }, wait);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A content hash of every space (state vector and delete set): the same on every instance that
+   * holds the same data, and different after any change, including a restart with other data.
+   */
+  currentVersion(): string {
+    if (this.version) return this.version;
+    const hash = createHash('sha256').update(this.options.salt ?? '');
+    const entries = [...this.spaces()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [space, doc] of entries) {
+      let v = this.versions.get(space);
+      if (!v) {
+        v = createHash('sha256').update(Y.encodeSnapshotV2(Y.snapshot(doc))).digest('base64url');
+        this.versions.set(space, v);
+      }
+      hash.update(space).update('\u0000').update(v);
+    }
+    this.version = hash.digest('base64url');
+    return this.version;
+  }
+
+  etagOf(viewer: Viewer): string {
+    const key = this.org.viewKey(viewer);
+    const digest = createHash('sha256').update(key).update('\u0000').update(this.currentVersion()).digest('base64url').slice(0, 27);
+    return `"${digest}"`;
+  }
+
+  /** The viewer's document, validated, as JSON bytes with its ETag (cached until the next change). */
+  render(viewer: Viewer): RenderedView {
+    const key = this.org.viewKey(viewer);
+    const etag = this.etagOf(viewer);
+    const cached = this.cache.get(key);
+    if (cached && cached.etag === etag) return cached;
+    const parts: [SpaceId, CandorDocument][] = [];
+    for (const [space, doc] of this.spaces()) parts.push([space, materialise([[space, doc]]).document]);
+    const document = viewOf(parts, viewer, this.org);
+    const parsed = parseDocument(document);
+    if (!parsed.ok) throw new CandorViewError(`the materialised document did not validate: ${parsed.error.message}`);
+    if (parsed.warnings.length && process.env.CANDOR_DEBUG) console.warn(`view ${key}: ${summariseIssues(parsed.warnings)}`);
+    const body = Buffer.from(JSON.stringify(parsed.value));
+    const view: RenderedView = { etag, body, document: parsed.value };
+    if (this.cache.size >= MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, view);
+    return view;
+  }
+
+  gzipped(view: RenderedView): Buffer {
+    view.gzipped ??= gzipSync(view.body, { level: 6 });
+    return view.gzipped;
+  }
+
+  get lastChange(): number {
+    return this.lastChangeAt;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+}

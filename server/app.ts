@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Server, type Document, type Extension } from '@hocuspocus/server';
 import { Redis } from '@hocuspocus/extension-redis';
 import * as Y from 'yjs';
-import type { SpaceId } from '../core/store/space.ts';
+import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/store/space.ts';
 import { Authenticator, CandorAuthError } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { HttpApi } from './http.ts';
@@ -34,6 +34,7 @@ export interface CandorServerOptions {
 const closeError = (code: number, reason: string) => Object.assign(new Error(reason), { code, reason });
 
 const LOAD_ORIGIN = Symbol('candor:load');
+const DIRECTORY_ORIGIN = Symbol('candor:directory');
 
 export class CandorServer {
   readonly org: Organisation;
@@ -170,9 +171,30 @@ export class CandorServer {
   async listen(): Promise<{ port: number; host: string }> {
     await this.server.listen();
     for (const space of this.org.spaces()) {
-      this.pinned.push(await this.server.hocuspocus.openDirectConnection(space, { personId: 'server' }));
+      const pin = await this.server.hocuspocus.openDirectConnection(space, { personId: 'server' });
+      this.pinned.push(pin);
+      if (space === 'company') this.syncDirectory(pin.document!);
     }
     return { port: this.server.address.port, host: this.options.host ?? '127.0.0.1' };
+  }
+
+  /**
+   * The config is the directory: its people and teams are written into the `company` space (only the
+   * fields the config owns), so every client sees who is in the organisation.
+   */
+  private syncDirectory(company: Y.Doc): void {
+    company.transact(() => {
+      for (const p of this.options.config.people) {
+        const fields = { id: p.id, name: p.name, email: p.email, teamIds: p.teamIds };
+        if (!patchRecord(company, 'people', p.id, fields)) writeRecord(company, 'people', fields);
+      }
+      for (const t of this.options.config.teams) {
+        const existing = readRecord(company, 'teams', t.id);
+        const fields = { id: t.id, name: t.name, parentId: t.parentId };
+        if (!existing) writeRecord(company, 'teams', { ...fields, leadIds: [] });
+        else patchRecord(company, 'teams', t.id, fields);
+      }
+    }, DIRECTORY_ORIGIN);
   }
 
   get port(): number {

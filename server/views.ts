@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import * as Y from 'yjs';
-import { parseDocument, summariseIssues, type CandorDocument } from '../core/model/index.ts';
+import { parseDocument, summariseIssues, type CandorDocument, type FormatIssue } from '../core/model/index.ts';
 import { materialise, type SpaceId } from '../core/store/space.ts';
 import { viewOf, type Organisation, type Viewer } from './policy.ts';
 
@@ -92,7 +92,13 @@ export class OrgViews {
     const parts: [SpaceId, CandorDocument][] = [];
     for (const [space, doc] of this.spaces()) parts.push([space, materialise([[space, doc]]).document]);
     const document = viewOf(parts, viewer, this.org);
-    const parsed = parseDocument(document);
+    let parsed = parseDocument(document);
+    // Records that pass their own schema can still break the whole (an objective in a cycle nobody
+    // created, an alignment loop written from two devices): leave those records out, never the document.
+    for (let round = 0; !parsed.ok && round < 3; round++) {
+      if (!repair(document, parsed.error.issues)) break;
+      parsed = parseDocument(document);
+    }
     if (!parsed.ok) throw new CandorViewError(`the materialised document did not validate: ${parsed.error.message}`);
     if (parsed.warnings.length && process.env.CANDOR_DEBUG) console.warn(`view ${key}: ${summariseIssues(parsed.warnings)}`);
     const body = Buffer.from(JSON.stringify(parsed.value));
@@ -115,4 +121,40 @@ export class OrgViews {
     if (this.timer) clearTimeout(this.timer);
     this.listeners.clear();
   }
+}
+
+/** Drops or detaches the records named by integrity errors; returns whether anything changed. */
+function repair(document: CandorDocument, issues: readonly FormatIssue[]): boolean {
+  const drop = new Map<string, Set<number>>();
+  let changed = false;
+  for (const issue of issues) {
+    const m = /^(\w+)\[(\d+)\](?:\.(\w+))?/.exec(issue.path);
+    if (!m) continue;
+    const [, collection, index, field] = m as unknown as [string, string, string, string | undefined];
+    const list = (document as unknown as Record<string, Record<string, unknown>[]>)[collection];
+    const record = list?.[Number(index)];
+    if (!record) continue;
+    if (collection === 'objectives' && field === 'parentId') {
+      const { parentId: _parentId, ...detached } = record; // a copy: records are shared with materialise's cache
+      list[Number(index)] = detached;
+      changed = true;
+      continue;
+    }
+    let set = drop.get(collection);
+    if (!set) drop.set(collection, (set = new Set()));
+    set.add(Number(index));
+  }
+  for (const [collection, indexes] of drop) {
+    const doc = document as unknown as Record<string, unknown[]>;
+    doc[collection] = doc[collection]!.filter((_, i) => !indexes.has(i));
+    changed = true;
+  }
+  if (!changed) return false;
+  // Whatever hung off a dropped record goes with it.
+  const objectives = new Set(document.objectives.map((o) => o.id));
+  document.keyResults = document.keyResults.filter((k) => objectives.has(k.objectiveId));
+  const keyResults = new Set(document.keyResults.map((k) => k.id));
+  document.checkIns = document.checkIns.filter((c) => keyResults.has(c.keyResultId));
+  document.reflections = document.reflections.filter((r) => objectives.has(r.objectiveId));
+  return true;
 }

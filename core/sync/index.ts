@@ -256,6 +256,10 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
       if (destroyed) return;
       for (const e of entries.values()) e.provider.destroy();
       entries.clear();
+      // `ws` (Node) reports closing a socket that is still connecting as an 'error' event after the
+      // provider has removed its listeners, which would crash the process; browsers do not.
+      const raw = (socket as unknown as { webSocket?: { on?: (e: string, f: () => void) => void } }).webSocket;
+      raw?.on?.('error', () => {});
       socket.destroy();
       destroyed = true;
       listeners.clear();

@@ -1,0 +1,101 @@
+// `npm run build:widgets`: the single-file bundle for a <script type="module"> tag
+// (dist/widgets/candor-widgets.js, Lit inlined, minified), unbundled ESM for npm users
+// (dist/widgets/esm/…, the `exports` map of package.json points there), and sample data for the demo.
+import { build, type Metafile } from 'esbuild';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/widgets');
+
+/** Every .ts file under `dir`, skipping the demo. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'demo' ? [] : sources(p);
+    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [p] : [];
+  });
+}
+
+/** Builds the single-file bundle into `outfile`; returns its sizes and the metafile. */
+export async function buildBundle(outfile = join(out, 'candor-widgets.js')): Promise<{ bytes: number; gzip: number; metafile: Metafile }> {
+  const result = await build({
+    entryPoints: [join(root, 'widgets/candor-widgets.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: 'es2022',
+    metafile: true,
+    legalComments: 'none',
+    sourcemap: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    conditions: ['production'],
+    logLevel: 'warning',
+  });
+  const code = readFileSync(outfile);
+  return { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };
+}
+
+/** Unbundled ES modules: each .ts becomes .js with its relative imports rewritten; lit and zod stay imports. */
+async function buildModules(): Promise<number> {
+  const files = [...sources(join(root, 'widgets')), ...sources(join(root, 'core/model')), ...sources(join(root, 'core/scoring'))];
+  await build({
+    entryPoints: files,
+    outdir: join(out, 'esm'),
+    outbase: root,
+    bundle: false,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'warning',
+    write: true,
+  });
+  for (const f of files) {
+    const js = join(out, 'esm', relative(root, f)).replace(/\.ts$/, '.js');
+    const text = readFileSync(js, 'utf8').replace(/(from\s*|import\s*\(?\s*)(["'])(\.{1,2}\/[^"']+)\.ts\2/g, '$1$2$3.js$2');
+    writeFileSync(js, text);
+  }
+  return files.length;
+}
+
+/** The sample organisation the demo shows: generated now (so the quarter is live), else the fixture. */
+async function writeSample(): Promise<string> {
+  const target = join(out, 'sample.json');
+  try {
+    const { generateSampleOrganisation } = await import('../core/sample/index.ts');
+    writeFileSync(target, JSON.stringify(generateSampleOrganisation({ seed: 7, people: 36 }), null, 1));
+    return 'generated';
+  } catch (e) {
+    writeFileSync(target, readFileSync(join(root, 'test/fixtures/sample-small.json')));
+    return `fixture (${(e as Error).message})`;
+  }
+}
+
+/** The biggest contributors to the bundle, by package or folder. */
+export function dominators(metafile: Metafile, top = 8): { name: string; bytes: number }[] {
+  const by = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, info] of Object.entries(output.inputs)) {
+      const parts = path.split('/');
+      const nm = parts.lastIndexOf('node_modules');
+      const key = nm >= 0 ? parts.slice(nm + 1, parts[nm + 1]!.startsWith('@') ? nm + 3 : nm + 2).join('/') : parts.slice(0, 2).join('/');
+      by.set(key, (by.get(key) ?? 0) + info.bytesInOutput);
+    }
+  }
+  return [...by].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, top);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const bundle = await buildBundle();
+  const modules = await buildModules();
+  const sample = await writeSample();
+  const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
+  console.log(`dist/widgets/candor-widgets.js  ${kb(bundle.bytes)} min, ${kb(bundle.gzip)} gzip (budget 25 kB gzip)`);
+  console.log(`dist/widgets/esm/  ${modules} modules`);
+  console.log(`dist/widgets/sample.json  ${sample}`);
+  console.log('largest inputs (minified bytes): ' + dominators(bundle.metafile).map((d) => `${d.name} ${kb(d.bytes)}`).join(', '));
+}

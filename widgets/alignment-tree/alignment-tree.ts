@@ -1,0 +1,233 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { CandorDocument } from '../../core/model/index.ts';
+import { orgTree, gradeOf, type OrgNode } from '../../core/scoring/index.ts';
+import { CandorElement } from '../shared/base.ts';
+import { scoresOf } from '../shared/data.ts';
+import { emit } from '../shared/emit.ts';
+import { percent, STATUS_LABEL } from '../shared/format.ts';
+import { meter } from '../progress/meter.ts';
+import { meterStyles } from '../progress/progress.styles.ts';
+import { treeStyles } from './alignment-tree.styles.ts';
+
+/** A node as shown: its key is its path from the root, since a person can sit in two teams. */
+interface Shown {
+  node: OrgNode;
+  key: string;
+  level: number;
+  parent?: Shown;
+}
+
+const trees = new WeakMap<CandorDocument, Map<string, OrgNode>>();
+function treeOf(doc: CandorDocument, cycleId: string | undefined): OrgNode {
+  let byCycle = trees.get(doc);
+  if (!byCycle) trees.set(doc, (byCycle = new Map()));
+  let t = byCycle.get(cycleId ?? '');
+  if (!t) byCycle.set(cycleId ?? '', (t = orgTree(doc, scoresOf(doc), cycleId)));
+  return t;
+}
+
+function find(node: OrgNode, kind: OrgNode['kind'], id: string): OrgNode | undefined {
+  if (node.kind === kind && node.id === id) return node;
+  for (const c of node.children) {
+    const f = find(c, kind, id);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+
+/**
+ * The organisation as an ARIA tree: company → teams (nested) → people → their objectives, each with
+ * its rolled-up progress. Only expanded branches are rendered, so 5,000 nodes stay quick.
+ * Keyboard: ↑/↓ move, → expands or enters, ← collapses or goes up, Home/End, Enter/Space select.
+ * `team-id` or `person-id` roots the tree there; `cycle-id` picks the cycle (default: all objectives).
+ *
+ * @summary Company → teams → people, with rolled-up progress.
+ * @tagname candor-alignment-tree
+ * @csspart tree - The `role="tree"` list.
+ * @csspart row - One node's row.
+ * @csspart fill - The filled part of a node's progress bar.
+ * @event candor-select - A node was activated (Enter, Space or click). detail: `{ kind, id }`
+ * @event candor-toggle - A node was expanded or collapsed. detail: `{ id, expanded }`
+ */
+export class CandorAlignmentTree extends CandorElement {
+  static override styles = [...CandorElement.styles, meterStyles, treeStyles];
+  static override properties = {
+    ...CandorElement.properties,
+    cycleId: { type: String, attribute: 'cycle-id', reflect: true },
+    expandDepth: { type: Number, attribute: 'expand-depth' },
+    label: { type: String },
+    _expanded: { state: true },
+  };
+
+  /** Only objectives of this cycle (default: every objective). */
+  declare cycleId: string | undefined;
+  /** Levels open at first (default 1: the company and its teams are visible). */
+  declare expandDepth: number;
+  /** Accessible name of the tree (default "Alignment"). */
+  declare label: string | undefined;
+  declare private _expanded: Set<string> | undefined;
+  private _focus: string | undefined;
+  private _visible: Shown[] = [];
+
+  constructor() {
+    super();
+    this.expandDepth = 1;
+  }
+
+  private _root(doc: CandorDocument): OrgNode | undefined {
+    const tree = treeOf(doc, this.cycleId);
+    if (this.teamId) return find(tree, 'team', this.teamId);
+    if (this.personId) return find(tree, 'person', this.personId);
+    return tree;
+  }
+
+  private _isOpen(s: { key: string; level: number }): boolean {
+    return this._expanded ? this._expanded.has(s.key) : s.level <= this.expandDepth;
+  }
+
+  private _toggle(s: Shown, open = !this._isOpen(s)) {
+    if (!s.node.children.length || open === this._isOpen(s)) return;
+    if (!this._expanded) {
+      // First toggle: turn the default depth into an explicit set of the currently open keys.
+      this._expanded = new Set(this._visible.filter((v) => this._isOpen(v)).map((v) => v.key));
+    }
+    const next = new Set(this._expanded);
+    if (open) next.add(s.key);
+    else {
+      next.delete(s.key);
+      if (this._focus?.startsWith(`${s.key}/`)) this._focus = s.key;
+    }
+    this._expanded = next;
+    emit(this, 'candor-toggle', { id: s.node.id, expanded: open });
+  }
+
+  private _moveTo(key: string | undefined) {
+    if (key === undefined) return;
+    this._focus = key;
+    this.requestUpdate();
+    void this.updateComplete.then(() => {
+      (this.renderRoot.querySelector(`[data-key="${CSS.escape(key)}"]`) as HTMLElement | null)?.focus();
+    });
+  }
+
+  private _shownByKey(key: string | undefined) {
+    return this._visible.find((v) => v.key === key);
+  }
+
+  private _onKey = (e: KeyboardEvent) => {
+    const item = (e.target as HTMLElement).closest('[role=treeitem]') as HTMLElement | null;
+    const at = this._visible.findIndex((v) => v.key === item?.dataset.key);
+    const s = this._visible[at];
+    if (!s) return;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowDown':
+        this._moveTo(this._visible[at + 1]?.key);
+        break;
+      case 'ArrowUp':
+        this._moveTo(this._visible[at - 1]?.key);
+        break;
+      case 'Home':
+        this._moveTo(this._visible[0]?.key);
+        break;
+      case 'End':
+        this._moveTo(this._visible[this._visible.length - 1]?.key);
+        break;
+      case 'ArrowRight':
+        if (s.node.children.length && !this._isOpen(s)) this._toggle(s, true);
+        else if (s.node.children.length) this._moveTo(this._visible[at + 1]?.key);
+        break;
+      case 'ArrowLeft':
+        if (s.node.children.length && this._isOpen(s)) this._toggle(s, false);
+        else this._moveTo(s.parent?.key);
+        break;
+      case 'Enter':
+      case ' ':
+        this._activate(s);
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  };
+
+  private _activate(s: Shown) {
+    this._focus = s.key;
+    this.requestUpdate();
+    this._toggle(s);
+    emit(this, 'candor-select', { kind: s.node.kind, id: s.node.id });
+  }
+
+  private _onClick = (e: MouseEvent) => {
+    const item = (e.target as HTMLElement).closest('[role=treeitem]') as HTMLElement | null;
+    const s = this._shownByKey(item?.dataset.key);
+    if (s) this._activate(s);
+  };
+
+  private _item(s: Shown, pos: number, size: number): TemplateResult {
+    const { node } = s;
+    const open = node.children.length > 0 && this._isOpen(s);
+    const colour = node.status ?? (node.objectiveCount ? gradeOf(node.score) : 'stale');
+    const status = node.status ? STATUS_LABEL[node.status] : undefined;
+    const count = node.kind === 'objective' ? nothing : html`<span class="count">${node.objectiveCount} objective${node.objectiveCount === 1 ? '' : 's'}</span>`;
+    const name = `${node.name}, ${node.objectiveCount || node.kind === 'objective' ? percent(this.locale, node.score) : 'no objectives'}${status ? `, ${status}` : ''}`;
+    this._visible.push(s);
+    return html`<li
+      role="treeitem"
+      class=${node.kind}
+      data-key=${s.key}
+      aria-level=${s.level}
+      aria-setsize=${size}
+      aria-posinset=${pos}
+      aria-expanded=${node.children.length ? String(open) : nothing}
+      aria-selected=${s.key === this._focus ? 'true' : 'false'}
+      aria-label=${name}
+      tabindex=${s.key === this._focus ? 0 : -1}
+    >
+      <div class="row ${colour}" part="row">
+        <span class="twisty" aria-hidden="true">${node.children.length ? '›' : ''}</span>
+        <span class="badge" aria-hidden="true">${node.kind === 'objective' ? '◎' : node.kind === 'company' ? '★' : initials(node.name)}</span>
+        <span class="name">${node.name}</span>
+        ${count}
+        ${node.objectiveCount || node.kind === 'objective' ? meter({ value: node.score, locale: this.locale }) : html`<span></span>`}
+      </div>
+      ${open
+        ? html`<ul role="group">
+            ${node.children.map((c, i) => this._item({ node: c, key: `${s.key}/${c.kind}:${c.id}`, level: s.level + 1, parent: s }, i + 1, node.children.length))}
+          </ul>`
+        : nothing}
+    </li>`;
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    super.updated(changed);
+    // The focused node may have gone (new document, other root): keep one node tabbable.
+    if (this._visible.length && !this._visible.some((v) => v.key === this._focus)) {
+      this._focus = this._visible[0]!.key;
+      this.requestUpdate();
+    }
+  }
+
+  protected override renderBody(doc: CandorDocument | undefined): TemplateResult {
+    if (!doc) return this.message('No organisation to show.');
+    const root = this._root(doc);
+    if (!root) return this.message(`No ${this.teamId ? 'team' : 'person'} with id “${this.teamId ?? this.personId}”.`);
+    this._visible = [];
+    const rootKey = `${root.kind}:${root.id}`;
+    this._focus ??= rootKey;
+    const tree = this._item({ node: root, key: rootKey, level: 1 }, 1, 1);
+    return html`<div class="box">
+      <ul role="tree" part="tree" aria-label=${this.label || 'Alignment'} @keydown=${this._onKey} @click=${this._onClick}>
+        ${tree}
+      </ul>
+    </div>`;
+  }
+}

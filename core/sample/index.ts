@@ -264,36 +264,39 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
     return out.length > weeksBack ? out.slice(out.length - weeksBack) : out;
   }
 
-  function makeMetric(kind: MetricKind): { metric: Metric; title: string; decimals: number; spread: number } {
+  function makeMetric(kind: MetricKind): { metric: Metric; title: string; template: string; decimals: number; spread: number } {
     switch (kind) {
       case 'increase':
       case 'decrease': {
         const pool = NUMERIC_TEMPLATES.filter((t) => t.kind === kind);
         const t = rng.pick(pool);
-        const decimals = t.decimals ?? 0;
-        const start = round(rng.range(t.start[0], t.start[1]), t.format === 'currency' && t.start[1] > 10_000 ? -3 : decimals);
-        let target = t.targetAbs ? rng.int(t.targetAbs[0], t.targetAbs[1]) : round(start * rng.range(t.ratio![0], t.ratio![1]), t.format === 'currency' && start > 10_000 ? -3 : decimals);
+        // Large currency amounts are tracked to the thousand, like people do.
+        const decimals = t.format === 'currency' && t.start[1] > 10_000 ? -3 : (t.decimals ?? 0);
+        const start = round(rng.range(t.start[0], t.start[1]), decimals);
+        let target = t.targetAbs ? rng.int(t.targetAbs[0], t.targetAbs[1]) : round(start * rng.range(t.ratio![0], t.ratio![1]), decimals);
         if (target === start) target = kind === 'increase' ? start + 1 : start - 1;
         const metric: Metric = { kind, start, target };
         if (t.unit) metric.unit = t.unit;
         if (t.format) metric.format = t.format;
         if (t.currency) metric.currency = t.currency;
         const title = t.title.replace('{start}', formatValue(start, t)).replace('{target}', formatValue(target, t));
-        return { metric, title, decimals, spread: 0 };
+        return { metric, title, template: t.title, decimals, spread: 0 };
       }
       case 'maintain-above':
       case 'maintain-below': {
         const t = rng.pick(MAINTAIN_TEMPLATES.filter((x) => x.kind === kind));
         const metric: Metric = { kind, threshold: t.threshold };
         if (t.unit) metric.unit = t.unit;
-        return { metric, title: t.title, decimals: t.spread < 1 ? 2 : 1, spread: t.spread };
+        return { metric, title: t.title, template: t.title, decimals: t.spread < 1 ? 2 : 1, spread: t.spread };
       }
       case 'milestones': {
         const t = rng.pick(MILESTONE_TEMPLATES);
-        return { metric: { kind, items: t.items.map((title, i) => ({ id: `m${i + 1}`, title })) }, title: t.title, decimals: 0, spread: 0 };
+        return { metric: { kind, items: t.items.map((title, i) => ({ id: `m${i + 1}`, title })) }, title: t.title, template: t.title, decimals: 0, spread: 0 };
       }
-      case 'boolean':
-        return { metric: { kind }, title: rng.pick(BOOLEAN_TEMPLATES), decimals: 0, spread: 0 };
+      case 'boolean': {
+        const title = rng.pick(BOOLEAN_TEMPLATES);
+        return { metric: { kind }, title, template: title, decimals: 0, spread: 0 };
+      }
     }
   }
 
@@ -342,19 +345,23 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
     let lastMs = createdMs;
     let progressSum = 0;
     const weeks = isCurrent ? (options.weeks ?? Infinity) : Infinity;
-    const objectiveFlair = rng.range(-0.25, 0.15); // objectives are not independent coin flips: some go well, some don't
+    const objectiveFlair = rng.range(-0.2, 0.15); // objectives are not independent coin flips: some go well, some don't
+    const usedTitles = new Set<string>();
     for (let k = 0; k < krsPerObjective; k++) {
-      const kind = pickKind();
-      const { metric, title, decimals, spread } = makeMetric(kind);
+      let made = makeMetric(pickKind());
+      // Re-roll a key result that repeats one already under this objective (a few tries keeps it O(1)).
+      for (let tries = 0; usedTitles.has(made.template) && tries < 6; tries++) made = makeMetric(pickKind());
+      usedTitles.add(made.template);
+      const { metric, title, decimals, spread } = made;
       const owner = plan.krOwners[k % plan.krOwners.length]!;
       const kr: KeyResult = { id: `kr-${++krSeq}`, objectiveId: id, title, ownerId: owner.person.id, weight: rng.chance(0.2) ? 2 : 1, order: k, metric };
       keyResults.push(kr);
       if (plan.state === 'draft') continue;
       const traj: Trajectory = {
-        momentum: clamp(rng.range(0.35, 1.2) + objectiveFlair, 0.05, 1.3),
-        curve: rng.range(0.7, 1.6),
+        momentum: clamp(rng.range(0.45, 1.25) + objectiveFlair, 0.05, 1.3),
+        curve: rng.range(0.6, 1.4),
         holdRate: rng.range(0.55, 1),
-        stopAfter: isCurrent && rng.chance(0.1) ? rng.range(0.2, 0.7) : 2,
+        stopAfter: isCurrent && rng.chance(0.05) ? rng.range(0.2, 0.7) : 2,
       };
       const moments = checkInMoments(owner, cycle, until, weeks);
       const span = endMs - startMs;
@@ -369,7 +376,7 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
           keyResultId: kr.id,
           authorId: owner.person.id,
           at: iso(t),
-          confidence: round(clamp(0.3 + traj.momentum * 0.55 + rng.range(-0.12, 0.12), 0.05, 1), 1),
+          confidence: round(clamp(0.4 + traj.momentum * 0.5 + rng.range(-0.12, 0.12), 0.05, 1), 1),
         };
         switch (metric.kind) {
           case 'increase':
@@ -447,12 +454,13 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
     const divisionObjectives: Objective[][] = divisions.map((division, d) => {
       const lead = divisionLeads[d] ?? ceo;
       const out: Objective[] = [];
+      const first = rng.int(0, TEAM_OBJECTIVES.length - 1);
       for (let i = 0; i < 2; i++) {
         const parent = company[(d * 2 + i) % company.length]!;
         const r = addObjective({
           cycle,
           owner: { kind: 'team', id: division.id },
-          title: rng.pick(TEAM_OBJECTIVES),
+          title: TEAM_OBJECTIVES[(first + i * 5) % TEAM_OBJECTIVES.length]!,
           parentId: parent.id,
           type: rng.chance(0.3) ? 'aspirational' : 'committed',
           visibility: 'public',
@@ -471,11 +479,12 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
       const out: Objective[] = [];
       if (!people.length) return out;
       const parents = divisionObjectives[teamDivision[t]!]!;
+      const first = rng.int(0, TEAM_OBJECTIVES.length - 1);
       for (let i = 0; i < 2; i++) {
         const r = addObjective({
           cycle,
           owner: { kind: 'team', id: team.id },
-          title: rng.pick(TEAM_OBJECTIVES),
+          title: TEAM_OBJECTIVES[(first + i * 7) % TEAM_OBJECTIVES.length]!,
           parentId: rng.pick(parents).id,
           type: rng.chance(0.3) ? 'aspirational' : 'committed',
           visibility: rng.chance(0.9) ? 'public' : 'team',
@@ -492,6 +501,7 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
     if (withPeople) {
       members.forEach((m, i) => {
         const t = i % teamCount;
+        const first = rng.int(0, PERSON_OBJECTIVES.length - 1);
         for (let j = 0; j < objectivesPerPerson; j++) {
           const isPrivate = rng.chance(0.08);
           const draft = !closed && rng.chance(0.04);
@@ -499,7 +509,7 @@ export function generateSampleOrganisation(options: SampleOptions = {}): CandorD
           addObjective({
             cycle,
             owner: { kind: 'person', id: m.person.id },
-            title: rng.pick(PERSON_OBJECTIVES),
+            title: PERSON_OBJECTIVES[(first + j * 5) % PERSON_OBJECTIVES.length]!,
             ...(aligned ? { parentId: rng.pick(teamObjectives[t]!).id } : {}),
             type: rng.chance(0.2) ? 'aspirational' : 'committed',
             visibility: isPrivate ? 'private' : rng.chance(0.1) ? 'team' : 'public',

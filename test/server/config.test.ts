@@ -1,0 +1,175 @@
+// The server's config, authentication and authorisation rules, in process (no sockets).
+import { describe, expect, it } from 'vitest';
+import { Authenticator, CandorAuthError, mintToken, scryptHash, sha256Hash, signJwt, verifyJwt } from '../../server/auth.ts';
+import { CandorConfigError, parseConfig } from '../../server/config.ts';
+import { Organisation, viewOf } from '../../server/policy.ts';
+import { RateLimiter } from '../../server/limits.ts';
+import { materialise, documentToSpaces } from '../../core/store/space.ts';
+import { testConfig, testDocument, TOKENS } from './harness.ts';
+import { main as cli } from '../../server/cli.ts';
+
+const SECRET = 'a-shared-secret-that-is-long-enough-1234';
+
+function configError(input: unknown): CandorConfigError {
+  try {
+    parseConfig(input, 'org.json');
+  } catch (e) {
+    if (e instanceof CandorConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('server config', () => {
+  it('accepts the example config shape and fills defaults', () => {
+    const config = parseConfig(testConfig());
+    expect(config.limits).toEqual({ maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60 });
+    expect(config.authentication.tokens).toBe(true);
+    expect(config.teams[0]!.visibility).toBe('public');
+  });
+
+  it('names the path of every problem', () => {
+    const base = testConfig() as { people: Record<string, unknown>[]; teams: Record<string, unknown>[] };
+    const e = configError({
+      ...base,
+      people: [{ ...base.people[0], tokenHashes: ['md5:abc'] }, { ...base.people[1], teamIds: ['nope'] }, base.people[2], base.people[3]],
+      admins: ['zed'],
+      allowedOrigins: ['https://intranet.example.com/path'],
+      limits: { maxUpdateBytes: 10 },
+    });
+    const paths = e.issues.map((i) => i.path);
+    expect(paths).toContain('people[0].tokenHashes[0]');
+    expect(paths).toContain('allowedOrigins[0]');
+    expect(paths).toContain('limits.maxUpdateBytes');
+    expect(e.message).toMatch(/^org\.json: invalid Candor server config: /);
+    // Reference checks run once the shapes are right.
+    const refs = configError({ ...base, people: [{ ...base.people[0] }, { ...base.people[1], teamIds: ['nope'] }, base.people[2], base.people[0]], admins: ['zed'] });
+    expect(refs.issues.map((i) => `${i.path}: ${i.message}`)).toEqual(
+      expect.arrayContaining([
+        'people[1].teamIds[0]: no team with id "nope"',
+        'people[3].id: duplicate person id "alice"',
+        'admins[0]: no person with id "zed"',
+      ]),
+    );
+    expect(configError({ people: [] }).issues[0]).toMatchObject({ path: 'people' });
+    expect(configError({ ...base, authentication: { tokens: true, jwt: { secret: 'short' } } }).issues[0]).toMatchObject({ path: 'authentication.jwt.secret' });
+  });
+
+  it('the CLI mints a token whose printed hash the server accepts', () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      expect(cli(['token', 'alice'])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const token = /candor_\S+/.exec(lines.join('\n'))![0];
+    const hash = /"(sha256:[0-9a-f]{64})"/.exec(lines.join('\n'))![1]!;
+    const config = parseConfig({ ...testConfig(), people: [{ id: 'alice', name: 'Alice', tokenHashes: [hash] }], teams: [], admins: [] });
+    expect(new Authenticator(config).authenticate(token)).toBe('alice');
+  });
+});
+
+describe('authentication', () => {
+  const config = parseConfig(testConfig({ authentication: { tokens: true, jwt: { secret: SECRET, issuer: 'sso' } } }));
+  const auth = new Authenticator(config);
+
+  it('knows people by hashed tokens, sha-256 or scrypt', () => {
+    expect(auth.authenticate(TOKENS.alice)).toBe('alice');
+    expect(() => auth.authenticate('candor_nope')).toThrow(CandorAuthError);
+    expect(() => auth.authenticate('')).toThrow(/no-token/);
+    const chosen = 'correct horse battery staple';
+    const withScrypt = new Authenticator(parseConfig({ ...testConfig(), people: [{ id: 'p', name: 'P', tokenHashes: [scryptHash(chosen)] }], teams: [], admins: [] }));
+    expect(withScrypt.authenticate(chosen)).toBe('p');
+    expect(() => withScrypt.authenticate('wrong horse')).toThrow(/invalid-token/);
+    expect(mintToken()).toMatch(/^candor_[A-Za-z0-9_-]{43}$/);
+    expect(sha256Hash('x')).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('verifies HS256 JWTs: signature, exp, nbf, issuer, algorithm', () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now + 60 }, SECRET))).toBe('bob');
+    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now - 120 }, SECRET))).toThrow(/expired/);
+    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', nbf: now + 120 }, SECRET))).toThrow(/not valid yet/);
+    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'other' }, SECRET))).toThrow(/issuer/);
+    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso' }, SECRET.replace('a', 'b')))).toThrow(/signature/);
+    expect(() => auth.authenticate(signJwt({ sub: 'mallory', iss: 'sso' }, SECRET))).toThrow(/unknown-person/);
+    const [, body] = signJwt({ sub: 'bob', iss: 'sso' }, SECRET).split('.');
+    const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${body}.`;
+    expect(() => verifyJwt(none, { secret: SECRET })).toThrow(/HS256/);
+    // Within the clock skew is fine.
+    expect(verifyJwt(signJwt({ sub: 'bob', exp: now - 10 }, SECRET), { secret: SECRET, clockSkewSeconds: 30 }).sub).toBe('bob');
+  });
+});
+
+describe('authorisation', () => {
+  const org = new Organisation(parseConfig(testConfig()));
+
+  it('writes own, team and (admins) company spaces; reads what is shared; refuses the rest', () => {
+    const a = (who: string, space: string) => {
+      const r = org.access(who, space);
+      return 'access' in r ? r.access : `refused ${r.refused.split(':')[0]}`;
+    };
+    expect(a('alice', 'person:alice')).toBe('write');
+    expect(a('bob', 'person:alice')).toBe('read'); // teammate
+    expect(a('carol', 'person:alice')).toBe('refused forbidden');
+    expect(a('alice', 'team:team-a')).toBe('write');
+    expect(a('carol', 'team:team-a')).toBe('read'); // public team
+    expect(a('alice', 'team:team-b')).toBe('refused forbidden'); // members-only
+    expect(a('carol', 'team:team-b')).toBe('write');
+    expect(a('dave', 'company')).toBe('write');
+    expect(a('alice', 'company')).toBe('read');
+    expect(a('alice', 'private:alice')).toBe('refused private-space');
+    expect(a('alice', 'person:nobody')).toBe('refused unknown-space');
+    expect(a('alice', 'elsewhere')).toBe('refused unknown-space');
+    expect(org.spacesOf('bob').map((s) => `${s.space}=${s.access}`)).toEqual(['company=read', 'team:team-a=write', 'person:alice=read', 'person:bob=write']);
+  });
+
+  it('counts a record only in the space it belongs to', () => {
+    const doc = testDocument();
+    const spaces = documentToSpaces(doc);
+    // bob writes an objective in his own space that claims to be the company's: it is not shown.
+    const forged = documentToSpaces({ ...doc, objectives: [{ ...doc.objectives.find((o) => o.id === 'company-public')!, id: 'fake-company' }], keyResults: [] }).get('company')!;
+    const parts = [...spaces].map(([s, y]) => [s, materialise([[s, y]]).document] as const);
+    parts.push(['person:bob', materialise([['person:bob', forged]]).document]);
+    const view = viewOf(parts, { kind: 'person', id: 'carol' }, org);
+    expect(view.objectives.map((o) => o.id)).not.toContain('fake-company');
+    expect(view.objectives.map((o) => o.id)).toContain('company-public');
+  });
+});
+
+describe('rate limiter', () => {
+  it('allows a burst, then says how long to wait, then refills', () => {
+    const r = new RateLimiter(3);
+    expect([r.take('t', 0), r.take('t', 0), r.take('t', 0)]).toEqual([0, 0, 0]);
+    expect(r.take('t', 0)).toBeGreaterThan(0);
+    expect(r.take('other', 0)).toBe(0);
+    expect(r.take('t', 20_000)).toBe(0);
+  });
+});
+
+describe('server process with a bad config', () => {
+  it('exits with the path of each problem', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { tempDir, ROOT } = await import('./harness.ts');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const tmp = tempDir();
+    try {
+      const path = join(tmp.dir, 'bad.json');
+      writeFileSync(path, JSON.stringify({ people: [{ id: 'a', name: 'A', teamIds: ['ghost'] }], anonymousRead: 'yes' }));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, CANDOR_CONFIG: path, CANDOR_DB: join(tmp.dir, 'x.sqlite'), PORT: '0' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/bad\.json: invalid Candor server config/);
+      expect(run.stderr).toMatch(/anonymousRead: /);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});

@@ -1,0 +1,36 @@
+// First paint: my goals from the stored snapshot, before Yjs, zod or the widgets load. This module
+// stays tiny (Preact + scoring + the snapshot read); the full app is a separate chunk loaded after.
+// Nothing here takes focus: the address bar keeps it.
+import '../../components/base.css';
+import './newtab.css';
+import { render } from 'preact';
+import { scoreDocument } from '../../../core/scoring/index.ts';
+import { goalsView, pulse } from '../../state/derive.ts';
+import { readSnapshot } from '../../lib/snapshot.ts';
+import { NewTabLayout } from './layout.tsx';
+
+const ME_MIRROR = 'candor:me';
+
+async function firstPaint(root: HTMLElement): Promise<boolean> {
+  let me: string | null = null;
+  try {
+    me = localStorage.getItem(ME_MIRROR);
+  } catch {
+    return false;
+  }
+  if (!me) return false;
+  const doc = await readSnapshot().catch(() => null);
+  if (!doc) return false;
+  const now = new Date();
+  const view = goalsView(doc, scoreDocument(doc, { at: now }), me, now);
+  if (!view.objectives.length) return false;
+  render(<NewTabLayout view={view} pulse={pulse(doc, [], me)} now={now} />, root);
+  performance.mark('candor:goals-painted');
+  return true;
+}
+
+const root = document.getElementById('app')!;
+const painted = await firstPaint(root);
+const app = await import('./app.tsx');
+await app.start(root);
+if (!painted && root.querySelector('.objective')) performance.mark('candor:goals-painted');

@@ -1,0 +1,74 @@
+import '../../components/base.css';
+import './options.css';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { AppStateContext } from '../../state/app-state.ts';
+import { openApp } from '../../components/shell.tsx';
+import { t, type MessageKey } from '../../lib/i18n.ts';
+import { OkrSection } from './okrs.tsx';
+import { IdentitySection, PeopleSection } from './people.tsx';
+import { FeedsSection, ServerSection, RemindersSection, AppearanceSection } from './preferences.tsx';
+import { DataSection } from './data.tsx';
+
+const SECTIONS: { id: string; label: MessageKey }[] = [
+  { id: 'objectives', label: 'sectionOkrs' },
+  { id: 'people', label: 'sectionPeople' },
+  { id: 'identity', label: 'sectionIdentity' },
+  { id: 'feeds', label: 'sectionFeeds' },
+  { id: 'server', label: 'sectionServer' },
+  { id: 'reminders', label: 'sectionReminders' },
+  { id: 'data', label: 'sectionData' },
+  { id: 'appearance', label: 'sectionAppearance' },
+];
+
+function currentSection(): string {
+  const hash = location.hash.slice(1);
+  return SECTIONS.some((s) => s.id === hash) ? hash : 'objectives';
+}
+
+function Options() {
+  const [section, setSection] = useState(currentSection());
+  useEffect(() => {
+    const onHash = () => setSection(currentSection());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  return (
+    <div class="options">
+      <nav aria-label={t('optionsTitle')}>
+        <h1>{t('optionsTitle')}</h1>
+        <ul>
+          {SECTIONS.map((s) => (
+            <li key={s.id}>
+              <a href={`#${s.id}`} aria-current={section === s.id ? 'page' : undefined}>
+                {t(s.label)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main>
+        {section === 'objectives' ? <OkrSection /> : null}
+        {section === 'people' ? <PeopleSection /> : null}
+        {section === 'identity' ? <IdentitySection /> : null}
+        {section === 'feeds' ? <FeedsSection /> : null}
+        {section === 'server' ? <ServerSection /> : null}
+        {section === 'reminders' ? <RemindersSection /> : null}
+        {section === 'data' ? <DataSection /> : null}
+        {section === 'appearance' ? <AppearanceSection /> : null}
+      </main>
+    </div>
+  );
+}
+
+async function main() {
+  const state = await openApp({ page: 'options' });
+  render(
+    <AppStateContext.Provider value={state}>
+      <Options />
+    </AppStateContext.Provider>,
+    document.getElementById('app')!,
+  );
+}
+
+void main();

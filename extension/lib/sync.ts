@@ -1,0 +1,64 @@
+// Team server sync from the open pages (new tab, options): my spaces sync both ways, teammates'
+// spaces are read; offline edits stay in the Yjs spaces and merge on reconnect. The Hocuspocus
+// client (core/sync) is loaded only when a server is configured.
+import type { AppState, SyncState } from '../state/app-state.ts';
+import type { ServerSettings } from './settings.ts';
+import type { SpaceConnection, SyncStatus } from '../../core/sync/index.ts';
+
+let connection: SpaceConnection | null = null;
+let stopStatus: (() => void) | null = null;
+let stopSpaces: (() => void) | null = null;
+
+export function toSyncState(status: SyncStatus): SyncState {
+  switch (status.state) {
+    case 'synced':
+      return { state: 'synced' };
+    case 'connecting':
+      return { state: 'connecting' };
+    case 'offline':
+      return status.reason ? { state: 'offline', reason: status.reason } : { state: 'offline' };
+    case 'error':
+      return { state: 'error', reason: status.reason ?? 'the server refused the connection' };
+  }
+}
+
+/** Connects the workspace's spaces to the configured server (no-op without one). */
+export async function startSync(state: AppState): Promise<void> {
+  stopSync();
+  const server = state.settings.value.server;
+  const spaces = state.backend.spaces?.();
+  if (!server || !spaces) {
+    state.sync.value = { state: 'local' };
+    return;
+  }
+  state.sync.value = { state: 'connecting' };
+  try {
+    const { connectSpaces } = await import('../../core/sync/index.ts');
+    const conn = connectSpaces({ url: server.url, token: server.token, spaces });
+    connection = conn;
+    stopStatus = conn.subscribe((s) => (state.sync.value = toSyncState(s)));
+    // Spaces that appear later (a new team, a first objective) join the same connection.
+    stopSpaces = state.backend.onSpaceAdded?.((id, doc) => conn.add(id, doc)) ?? null;
+  } catch (e) {
+    state.sync.value = { state: 'error', reason: (e as Error).message };
+  }
+}
+
+export function stopSync(): void {
+  stopStatus?.();
+  stopSpaces?.();
+  connection?.destroy();
+  connection = stopStatus = stopSpaces = null;
+}
+
+export async function connectServer(state: AppState, server: ServerSettings): Promise<void> {
+  await state.actions.persistSettings({ ...state.settings.value, server });
+  await startSync(state);
+}
+
+export async function disconnectServer(state: AppState): Promise<void> {
+  stopSync();
+  const { server: _drop, ...rest } = state.settings.value;
+  await state.actions.persistSettings(rest);
+  state.sync.value = { state: 'local' };
+}

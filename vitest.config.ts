@@ -1,11 +1,33 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumPath, CHROMIUM_ARGS } from './scripts/chromium.ts';
+import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 export default defineConfig({
   test: {
     reporters: ['default'],
     projects: [
+      {
+        // The browser extension's state and background logic, with WXT's fake browser APIs.
+        plugins: [WxtVitest()],
+        test: {
+          name: 'extension',
+          environment: 'node',
+          include: ['test/extension/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        // The built extension (.output/chrome-mv3) in headless Chromium; `wxt build` first.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
       {
         test: {
           name: 'unit',

@@ -41,6 +41,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],
+          // A real HTTP server for the widgets' `src` tests (slow, 404, invalid JSON, huge, wrong version).
+          globalSetup: ['test/widgets/global-setup.ts'],
           testTimeout: 30_000,
           browser: {
             enabled: true,

@@ -64,6 +64,7 @@ export class CandorAlignmentTree extends CandorElement {
     cycleId: { type: String, attribute: 'cycle-id', reflect: true },
     expandDepth: { type: Number, attribute: 'expand-depth' },
     label: { type: String },
+    companyName: { type: String, attribute: 'company-name' },
     _expanded: { state: true },
   };
 
@@ -73,6 +74,8 @@ export class CandorAlignmentTree extends CandorElement {
   declare expandDepth: number;
   /** Accessible name of the tree (default "Alignment"). */
   declare label: string | undefined;
+  /** The name shown on the company node (default: the name core scoring gives it). */
+  declare companyName: string | undefined;
   declare private _expanded: Set<string> | undefined;
   private _focus: string | undefined;
   private _visible: Shown[] = [];
@@ -173,7 +176,7 @@ export class CandorAlignmentTree extends CandorElement {
   };
 
   private _item(s: Shown, pos: number, size: number): TemplateResult {
-    const { node } = s;
+    const node = s.node.kind === 'company' && this.companyName ? { ...s.node, name: this.companyName } : s.node;
     const open = node.children.length > 0 && this._isOpen(s);
     const colour = node.status ?? (node.objectiveCount ? gradeOf(node.score) : 'stale');
     const status = node.status ? STATUS_LABEL[node.status] : undefined;

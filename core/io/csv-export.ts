@@ -20,9 +20,14 @@ export interface CsvExportOptions {
 const num = (n: number | undefined) => (n === undefined ? '' : String(n));
 const round2 = (n: number) => Math.round(n * 100) / 100 + 0;
 
-/** `[m1] Title` or `[m1; weight=2] Title`, one per line. */
+/**
+ * `[m1] Title` or `[m1; weight=2] Title`, one per line. An id or title that could be misread (a line break,
+ * `]`/`;` in an id, a title starting with a quote) is written as a JSON string literal.
+ */
 export function formatMilestones(items: readonly { id: string; title: string; weight?: number | undefined }[]): string {
-  return items.map((m) => `[${m.id}${m.weight !== undefined ? `; weight=${m.weight}` : ''}] ${m.title}`).join('\n');
+  const id = (s: string) => (/[\]\[;"\r\n]/.test(s) || s.trim() !== s ? JSON.stringify(s) : s);
+  const title = (s: string) => (/[\r\n]/.test(s) || s.startsWith('"') || s.trim() !== s ? JSON.stringify(s) : s);
+  return items.map((m) => `[${id(m.id)}${m.weight !== undefined ? `; weight=${m.weight}` : ''}] ${title(m.title)}`).join('\n');
 }
 
 /** Numbers in a `;`-delimited file use a decimal comma, as the spreadsheets that read such files expect. */

@@ -201,6 +201,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
     krRows: { row: number; cell: (c: CsvColumn) => string }[];
   }
   const drafts = new Map<string, ObjectiveDraft>();
+  const lastOfTitle = new Map<string, string>();
 
   for (let r = 1; r < rows.length; r++) {
     const raw = rows[r]!;
@@ -210,7 +211,10 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
     }
     const cell = (c: CsvColumn): string => {
       const i = position.get(c);
-      return i === undefined ? '' : unguardCell((raw[i] ?? '').trim());
+      if (i === undefined) return '';
+      // Free text keeps its spaces (the model keeps them); everything else is trimmed.
+      const value = unguardCell(raw[i] ?? '');
+      return c === 'objective_description' || c === 'milestones' ? value : value.trim();
     };
     if (CSV_COLUMNS.every((c) => cell(c) === '')) continue;
 
@@ -237,7 +241,16 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
     const objectiveId = cell('objective_id');
     const title = cell('objective_title');
     if (!objectiveId && !title) fail(row, has('objective_title') ? 'objective_title' : 'objective_id', 'is required: the title (or id) of the objective');
-    const key = objectiveId ? `id\u0000${objectiveId}` : `t\u0000${cycleId}\u0000${title}\u0000${cell('objective_owner_kind')}\u0000${cell('objective_owner_id')}\u0000${cell('objective_owner_name')}`;
+    // Without an id, an objective is its cycle + title + owner; a row that leaves the owner empty continues the
+    // latest objective of that title (sheets often fill the objective's columns on its first row only).
+    const titleKey = `t\u0000${cycleId}\u0000${title}`;
+    const ownerCells = `${cell('objective_owner_kind')}\u0000${cell('objective_owner_id')}\u0000${cell('objective_owner_name')}`;
+    const key = objectiveId
+      ? `id\u0000${objectiveId}`
+      : ownerCells === '\u0000\u0000' && lastOfTitle.has(titleKey)
+        ? lastOfTitle.get(titleKey)!
+        : `${titleKey}\u0000${ownerCells}`;
+    if (!objectiveId) lastOfTitle.set(titleKey, key);
     let draft = drafts.get(key);
     if (!draft) {
       draft = { key, row, cells: {}, krRows: [] };
@@ -489,15 +502,59 @@ function metricOf(
   return base;
 }
 
-/** Parses the `milestones` cell: one per line, `[id] Title` or `[id; weight=2] Title` or just `Title`. */
+/** Reads a JSON string literal at `text[from]` (a `"`); returns the value and the index after it, or undefined. */
+function jsonString(text: string, from: number): { value: string; end: number } | undefined {
+  for (let j = from + 1; j < text.length; j++) {
+    const ch = text[j];
+    if (ch === '\\') j++;
+    else if (ch === '"') {
+      try {
+        const value = JSON.parse(text.slice(from, j + 1));
+        return typeof value === 'string' ? { value, end: j + 1 } : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses the `milestones` cell: one milestone per line, `[id] Title`, `[id; weight=2] Title` or just `Title`.
+ * An id or title that could be misread (line breaks, brackets, a leading quote) is written as a JSON string.
+ */
 export function parseMilestones(cell: string, row: number): { id: string; title: string; weight?: number }[] {
   const out: { id: string; title: string; weight?: number }[] = [];
   const ids = new Set<string>();
   const lines = cell.split(/\r\n|\n|\r/).map((l) => l.trim()).filter(Boolean);
   lines.forEach((line, i) => {
-    const m = /^\[([^\];]*?)\s*(?:;\s*weight\s*=\s*([^\]]*?)\s*)?\]\s*(.*)$/.exec(line);
-    let id = m ? m[1]!.trim() : '';
-    const title = m ? m[3]! : line;
+    let id = '';
+    let weight: string | undefined;
+    let rest = line;
+    if (line.startsWith('[')) {
+      let j = 1;
+      while (line[j] === ' ') j++;
+      if (line[j] === '"') {
+        const s = jsonString(line, j);
+        if (!s) fail(row, 'milestones', `line ${i + 1}: the quoted milestone id is not closed`);
+        id = s!.value;
+        j = s!.end;
+      } else {
+        const stop = line.slice(j).search(/[;\]]/);
+        if (stop < 0) fail(row, 'milestones', `line ${i + 1}: "[" without a closing "]"`);
+        id = line.slice(j, j + stop).trim();
+        j += stop;
+      }
+      const tail = /^\s*(?:;\s*weight\s*=\s*([^\]]*?)\s*)?\]/.exec(line.slice(j));
+      if (!tail) fail(row, 'milestones', `line ${i + 1}: expected "]" or "; weight=N]" after the milestone id`);
+      weight = tail![1];
+      rest = line.slice(j + tail![0].length).trim();
+    }
+    let title = rest;
+    if (rest.startsWith('"')) {
+      const s = jsonString(rest, 0);
+      if (s && s.end === rest.length) title = s.value;
+    }
     if (!id) {
       id = `m${i + 1}`;
       for (let n = 2; ids.has(id); n++) id = `m${i + 1}-${n}`;
@@ -505,9 +562,9 @@ export function parseMilestones(cell: string, row: number): { id: string; title:
     if (ids.has(id)) fail(row, 'milestones', `milestone id "${clip(id)}" appears twice`);
     ids.add(id);
     const item: { id: string; title: string; weight?: number } = { id, title };
-    if (m?.[2] !== undefined) {
-      const w = Number(m[2]);
-      if (!Number.isFinite(w) || w < 0 || m[2] === '') fail(row, 'milestones', `line ${i + 1}: weight must be a number ≥ 0, got "${clip(m[2])}"`);
+    if (weight !== undefined) {
+      const w = weight === '' ? Number.NaN : Number(weight);
+      if (!Number.isFinite(w) || w < 0) fail(row, 'milestones', `line ${i + 1}: weight must be a number ≥ 0, got "${clip(weight)}"`);
       item.weight = w;
     }
     out.push(item);

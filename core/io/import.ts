@@ -102,7 +102,7 @@ function refuse(issues: FormatIssue[] | ImportIssue[], format: ImportFormat): { 
 }
 
 function label(rec: Record<string, unknown>): string {
-  for (const k of ['title', 'name', 'text', 'message']) if (typeof rec[k] === 'string' && rec[k]) return (rec[k] as string).slice(0, 120);
+  for (const k of ['title', 'name', 'text', 'message', 'note']) if (typeof rec[k] === 'string' && rec[k]) return (rec[k] as string).slice(0, 120);
   return String(rec.id);
 }
 

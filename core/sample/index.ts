@@ -117,9 +117,16 @@ function slug(s: string): string {
 }
 
 function uniqueId(base: string, taken: Map<string, number>): string {
-  const n = (taken.get(base) ?? 0) + 1;
+  // `taken` counts uses of each base; generated ids are recorded too, so "x-2" from "x" never collides with a base "x-2".
+  let n = taken.get(base) ?? 0;
+  let id = base;
+  do {
+    n++;
+    id = n === 1 ? base : `${base}-${n}`;
+  } while (n > 1 && taken.has(id));
   taken.set(base, n);
-  return n === 1 ? base : `${base}-${n}`;
+  if (id !== base) taken.set(id, taken.get(id) ?? 1);
+  return id;
 }
 
 function groupThousands(n: number): string {

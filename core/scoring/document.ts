@@ -1,11 +1,10 @@
-import { DEFAULT_CADENCE, type Cadence, type CandorDocument, type CheckIn, type KeyResult, type Objective, type Person } from '../model/index.ts';
+import { DEFAULT_CADENCE, type Cadence, type CandorDocument, type CheckIn, type KeyResult, type MaintainMetric, type Objective, type Person } from '../model/index.ts';
 import type { DocumentScores, KeyResultVerdict, ObjectiveVerdict, ScoringOptions, Status } from './types.ts';
 import { DEFAULT_CONFIDENCE_CAPS, DEFAULT_GRACE_DAYS, DEFAULT_THRESHOLDS } from './types.ts';
-import { DAY_MS, isValidTimeZone, isoOf, parseInstant, toMs } from './time.ts';
+import { DAY_MS, isValidTimeZone, isoOf, parseInstant, parseInstantInto, toMs } from './time.ts';
 import { cycleSpan, elapsedOf } from './cycle.ts';
 import { clamp01, holdsThreshold, milestoneWeights, milestonesProgress } from './progress.ts';
 import { capByConfidence, confidenceStatus, expectationOf, gradeOf, netConfidence, paceStatus, statusRank } from './pace.ts';
-import { LineFit, lineAt } from './forecast.ts';
 import { dueWindow } from './due.ts';
 
 /** Everything a key result's verdict depends on beyond its own check-ins, resolved once per document. */
@@ -35,6 +34,20 @@ interface Rhythm {
 interface DueInfo {
   lastMs: number;
   nextIso: string;
+}
+
+let scratchBuffers: { owner: Int32Array; times: Float64Array; sortedTimes: Float64Array } | undefined;
+
+/**
+ * Scratch arrays for grouping check-ins, reused across calls: allocating megabytes of typed arrays
+ * on every scoring run invites full garbage collections that cost more than the scoring itself.
+ */
+function scratch(n: number): { owner: Int32Array; times: Float64Array; sortedTimes: Float64Array } {
+  if (!scratchBuffers || scratchBuffers.owner.length < n) {
+    const size = Math.max(1024, Math.ceil(n * 1.25));
+    scratchBuffers = { owner: new Int32Array(size), times: new Float64Array(size), sortedTimes: new Float64Array(size) };
+  }
+  return scratchBuffers;
 }
 
 const NO_CYCLE: CycleInfo = { startMs: -Infinity, endMs: Infinity, share: 0, ended: false, anchor: undefined };
@@ -111,24 +124,26 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   // Check-ins grouped by key result in one counting sort: their times parsed once, future ones dropped.
   const checkIns = doc.checkIns;
   const n = checkIns.length;
-  const owner = new Int32Array(n);
-  const times = new Float64Array(n);
+  const { owner, times, sortedTimes } = scratch(n);
   const offsets = new Int32Array(krs.length + 1);
+  let prevId: string | undefined;
+  let prevK: number | undefined;
   for (let i = 0; i < n; i++) {
     const c = checkIns[i]!;
-    const k = krIndex.get(c.keyResultId);
-    const t = parseInstant(c.at);
-    if (k === undefined || !(t <= atMs)) {
+    const id = c.keyResultId;
+    // Check-ins usually come grouped by key result: skip the hash lookup for a run of the same id.
+    const k = id === prevId ? prevK : (prevK = krIndex.get((prevId = id)));
+    parseInstantInto(c.at, times, i);
+    if (k === undefined || !(times[i]! <= atMs)) {
       owner[i] = -1;
       continue;
     }
     owner[i] = k;
-    times[i] = t;
     offsets[k + 1]!++;
   }
   for (let k = 0; k < krs.length; k++) offsets[k + 1]! += offsets[k]!;
+  // `order` outlives this call (lazy histories read it); the other arrays are scratch, reused.
   const order = new Int32Array(offsets[krs.length]!);
-  const sortedTimes = new Float64Array(order.length);
   const fill = offsets.slice(0, krs.length);
   for (let i = 0; i < n; i++) {
     const k = owner[i]!;
@@ -137,7 +152,6 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     order[pos] = i;
     sortedTimes[pos] = times[i]!;
   }
-  for (let k = 0; k < krs.length; k++) sortSlice(order, sortedTimes, offsets[k]!, offsets[k + 1]!);
 
   const dueCache = new Map<string, DueInfo>();
   const krVerdicts = new Map<string, KeyResultVerdict>();
@@ -214,6 +228,114 @@ function sortSlice(order: Int32Array, times: Float64Array, from: number, to: num
   }
 }
 
+/** The check-ins behind a verdict, kept so `history` is built only when someone reads it. */
+interface HistorySource {
+  metric: KeyResult['metric'];
+  checkIns: readonly CheckIn[];
+  order: Int32Array;
+  from: number;
+  to: number;
+}
+
+/**
+ * A key result's verdict. A class so every verdict has one shape (fast to build and read); `history`
+ * is an own, enumerable property whose array is built on first read — scoring 500k check-ins should
+ * not allocate 500k history points nobody looks at. Spreading, `JSON.stringify` and `structuredClone`
+ * all read it like any other field.
+ */
+class KeyResultScore implements KeyResultVerdict {
+  id: string;
+  objectiveId: string;
+  progress: number;
+  score: number;
+  expected: number;
+  status: Status;
+  confidence: number | undefined;
+  current: number | undefined;
+  lastCheckInAt: string | undefined;
+  due: boolean;
+  nextDueAt: string;
+  forecast: { value: number; score: number } | undefined;
+  #metric: KeyResult['metric'] | undefined;
+  #checkIns: readonly CheckIn[] | undefined;
+  #order: Int32Array | undefined;
+  #from: number;
+  #to: number;
+  #history: KeyResultVerdict['history'] | undefined;
+  constructor(id: string, objectiveId: string, metric: KeyResult['metric'], checkIns: readonly CheckIn[], order: Int32Array, from: number, to: number) {
+    this.id = id;
+    this.objectiveId = objectiveId;
+    this.progress = 0;
+    this.score = 0;
+    this.expected = 0;
+    this.status = 'on-track';
+    this.confidence = undefined;
+    this.current = undefined;
+    this.lastCheckInAt = undefined;
+    this.due = false;
+    this.nextDueAt = '';
+    this.forecast = undefined;
+    this.#metric = metric;
+    this.#checkIns = checkIns;
+    this.#order = order;
+    this.#from = from;
+    this.#to = to;
+    this.#history = undefined;
+  }
+  get history(): KeyResultVerdict['history'] {
+    if (this.#history === undefined) {
+      this.#history = buildHistory({ metric: this.#metric!, checkIns: this.#checkIns!, order: this.#order!, from: this.#from, to: this.#to });
+      this.#checkIns = this.#order = this.#metric = undefined;
+    }
+    return this.#history;
+  }
+  set history(value: KeyResultVerdict['history']) {
+    this.#history = value;
+    this.#checkIns = this.#order = this.#metric = undefined;
+  }
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(this)) if ((this as Record<string, unknown>)[key] !== undefined) out[key] = (this as Record<string, unknown>)[key];
+    out.history = this.history;
+    return out;
+  }
+}
+// `history` shows up in Object.keys, spread and structuredClone, like a plain field.
+Object.defineProperty(KeyResultScore.prototype, 'history', { enumerable: true });
+
+/** Each check-in's progress, carrying the last reading forward through check-ins that lack one. */
+function buildHistory({ metric: m, checkIns, order, from, to }: HistorySource): KeyResultVerdict['history'] {
+  const out: KeyResultVerdict['history'] = new Array(to - from);
+  let progress = 0;
+  let count = 0;
+  const weights = m.kind === 'milestones' ? milestoneWeights(m) : undefined;
+  for (let j = from; j < to; j++) {
+    const c = checkIns[order[j]!]!;
+    switch (m.kind) {
+      case 'increase':
+      case 'decrease':
+      case 'maintain-above':
+      case 'maintain-below':
+        if (c.value !== undefined) {
+          if (m.kind === 'increase' || m.kind === 'decrease') progress = (c.value - m.start) / (m.target - m.start);
+          else progress = holdsThreshold(m as MaintainMetric, c.value) ? 1 : 0;
+          out[j - from] = { at: c.at, progress, value: c.value };
+          continue;
+        }
+        break;
+      case 'milestones':
+        if (c.milestonesDone !== undefined) ({ progress, count } = milestonesProgress(m, c.milestonesDone, weights));
+        out[j - from] = { at: c.at, progress, value: count };
+        continue;
+      case 'boolean':
+        if (c.done !== undefined) progress = c.done ? 1 : 0;
+        break;
+    }
+    out[j - from] = { at: c.at, progress };
+  }
+  return out;
+}
+
 /** One key result's verdict from its check-ins `order[from..to)` (sorted by time, all at or before `at`). */
 function evaluateKeyResult(
   kr: KeyResult,
@@ -230,92 +352,86 @@ function evaluateKeyResult(
   s: Settings,
 ): KeyResultVerdict {
   const m = kr.metric;
+  if (to - from > 1) sortSlice(order, times, from, to);
+  const v = new KeyResultScore(kr.id, o.id, m, checkIns, order, from, to);
   const factor = expectationOf(o.type);
-  const history: KeyResultVerdict['history'] = new Array(to - from);
-  const origin = Number.isFinite(cycle.startMs) ? cycle.startMs : to > from ? times[from]! : 0;
+  const startMs = cycle.startMs;
+  const endMs = cycle.endMs;
   let progress = 0;
-  let score: number;
+  let score = 0;
   let current: number | undefined;
   let isDone = false;
-  let held = 0;
-  let counted = 0;
-  let forecast: KeyResultVerdict['forecast'];
   let status: Status;
 
   switch (m.kind) {
     case 'increase':
     case 'decrease': {
-      const span = m.target - m.start;
-      const fit = new LineFit();
+      // Least squares over the cycle's readings, x in days from the cycle start, summed in place.
+      const origin = Number.isFinite(startMs) ? startMs : to > from ? times[from]! : 0;
+      let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
       for (let j = from; j < to; j++) {
-        const c = checkIns[order[j]!]!;
-        const v = c.value;
-        if (v !== undefined) {
-          current = v;
-          progress = (v - m.start) / span;
-          const t = times[j]!;
-          if (t >= cycle.startMs && t < cycle.endMs) fit.add((t - origin) / DAY_MS, v);
-          history[j - from] = { at: c.at, progress, value: v };
-        } else history[j - from] = { at: c.at, progress };
+        const value = checkIns[order[j]!]!.value;
+        if (value === undefined) continue;
+        current = value;
+        const t = times[j]!;
+        if (t >= startMs && t < endMs) {
+          const x = (t - origin) / DAY_MS;
+          n++;
+          sx += x;
+          sy += value;
+          sxx += x * x;
+          sxy += x * value;
+        }
       }
+      const span = m.target - m.start;
+      progress = current === undefined ? 0 : (current - m.start) / span;
       score = clamp01(progress);
       isDone = progress >= 1 - 1e-9;
-      const line = Number.isFinite(cycle.endMs) ? fit.line() : undefined;
-      if (line) {
-        const value = lineAt(line, (cycle.endMs - origin) / DAY_MS);
-        forecast = { value, score: clamp01((value - m.start) / span) };
+      const den = n * sxx - sx * sx;
+      if (n >= 2 && den > 1e-9 * n * sxx && Number.isFinite(endMs)) {
+        const slope = (n * sxy - sx * sy) / den;
+        const value = slope * ((endMs - origin) / DAY_MS) + (sy - slope * sx) / n;
+        v.forecast = { value, score: clamp01((value - m.start) / span) };
       }
       break;
     }
     case 'maintain-above':
     case 'maintain-below': {
-      let holds = false;
+      let held = 0;
+      let counted = 0;
+      const above = m.kind === 'maintain-above';
+      const threshold = m.threshold;
       for (let j = from; j < to; j++) {
-        const c = checkIns[order[j]!]!;
-        const v = c.value;
-        if (v !== undefined) {
-          current = v;
-          holds = holdsThreshold(m, v);
-          progress = holds ? 1 : 0;
-          const t = times[j]!;
-          if (t >= cycle.startMs && t < cycle.endMs) {
-            counted++;
-            if (holds) held++;
-          }
-          history[j - from] = { at: c.at, progress, value: v };
-        } else history[j - from] = { at: c.at, progress };
+        const value = checkIns[order[j]!]!.value;
+        if (value === undefined) continue;
+        current = value;
+        const t = times[j]!;
+        if (t >= startMs && t < endMs) {
+          counted++;
+          if (above ? value >= threshold : value <= threshold) held++;
+        }
       }
+      progress = current === undefined ? 0 : holdsThreshold(m, current) ? 1 : 0;
       score = counted ? held / counted : 0;
       break;
     }
     case 'milestones': {
-      const weights = milestoneWeights(m);
-      let count = 0;
-      for (let j = from; j < to; j++) {
-        const c = checkIns[order[j]!]!;
-        if (c.milestonesDone !== undefined) {
-          const r = milestonesProgress(m, c.milestonesDone, weights);
-          progress = r.progress;
-          count = r.count;
-        }
-        history[j - from] = { at: c.at, progress, value: count };
-      }
-      current = count;
+      let latest: readonly string[] | undefined;
+      for (let j = to - 1; j >= from && latest === undefined; j--) latest = checkIns[order[j]!]!.milestonesDone;
+      const r = milestonesProgress(m, latest);
+      progress = r.progress;
+      current = r.count;
       score = clamp01(progress);
       isDone = progress >= 1 - 1e-9;
       break;
     }
     case 'boolean': {
-      let done = false;
-      for (let j = from; j < to; j++) {
-        const c = checkIns[order[j]!]!;
-        if (c.done !== undefined) done = c.done;
-        progress = done ? 1 : 0;
-        history[j - from] = { at: c.at, progress };
-      }
-      current = done ? 1 : 0;
+      let done: boolean | undefined;
+      for (let j = to - 1; j >= from && done === undefined; j--) done = checkIns[order[j]!]!.done;
+      progress = done ? 1 : 0;
+      current = progress;
       score = progress;
-      isDone = done;
+      isDone = done === true;
       break;
     }
   }
@@ -329,31 +445,22 @@ function evaluateKeyResult(
   if (isDone) status = 'done';
   else if (isStale(o, cycle, lastMs, rhythm, s)) status = 'stale';
   else {
-    if (maintain) status = current === undefined ? 'on-track' : progress === 1 ? 'on-track' : 'off-track';
+    if (maintain) status = current === undefined || progress === 1 ? 'on-track' : 'off-track';
     else if (m.kind === 'boolean') status = confidenceStatus(confidence, s.caps);
     else status = paceStatus(score, expected, s.thresholds);
     status = capByConfidence(status, confidence, s.caps);
   }
 
-  const isDueNow =
-    o.state === 'active' && !cycle.ended && !isDone && due.lastMs >= cycle.startMs && !(due.lastMs < createdMs) && lastMs < due.lastMs;
-
-  const verdict: KeyResultVerdict = {
-    id: kr.id,
-    objectiveId: o.id,
-    progress,
-    score,
-    expected,
-    status,
-    due: isDueNow,
-    nextDueAt: due.nextIso,
-    history,
-  };
-  if (confidence !== undefined) verdict.confidence = confidence;
-  if (current !== undefined) verdict.current = current;
-  if (last) verdict.lastCheckInAt = last.at;
-  if (forecast) verdict.forecast = forecast;
-  return verdict;
+  v.progress = progress;
+  v.score = score;
+  v.expected = expected;
+  v.status = status;
+  v.confidence = confidence;
+  v.current = current;
+  v.lastCheckInAt = last?.at;
+  v.due = o.state === 'active' && !cycle.ended && !isDone && due.lastMs >= startMs && !(due.lastMs < createdMs) && lastMs < due.lastMs;
+  v.nextDueAt = due.nextIso;
+  return v;
 }
 
 /**

@@ -54,52 +54,91 @@ const digit = (s: string, i: number) => {
 };
 const d2 = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
 
+/** Cumulative days before each month (1-based) in a common year. */
+const MONTH_START = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
 /**
- * Epoch milliseconds of an ISO 8601 instant (`YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`), without
- * allocating; anything else goes to `Date.parse`. NaN when unreadable. Fractions beyond milliseconds
- * are truncated, as `Date.parse` does.
+ * Epoch milliseconds of an ISO 8601 instant (`YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`) without
+ * allocating — scoring parses every check-in's time once, so this is on the hot path. Other
+ * shapes go to `Date.parse`. NaN when unreadable. Fractions beyond milliseconds are truncated, as
+ * `Date.parse` does.
  */
 export function parseInstant(s: string): number {
+  parseInstantInto(s, ONE, 0);
+  return ONE[0]!;
+}
+
+const ONE = new Float64Array(1);
+
+/**
+ * {@link parseInstant} that stores the result in `out[index]`: a number kept in a typed array is
+ * never boxed, so parsing 500k check-in times allocates nothing.
+ */
+export function parseInstantInto(s: string, out: Float64Array, index: number): void {
+  out[index] = parseFast(s);
+}
+
+function parseFast(s: string): number {
   const n = s.length;
-  const t = s.charCodeAt(10);
-  if (n < 17 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (t !== 84 && t !== 116) || s.charCodeAt(13) !== 58) return Date.parse(s);
-  const y = d2(s, 0) * 100 + d2(s, 2);
-  const mo = d2(s, 5);
-  const d = d2(s, 8);
-  const h = d2(s, 11);
-  const mi = d2(s, 14);
-  let i = 16;
-  let sec = 0;
+  if (n < 20 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || (s.charCodeAt(10) | 32) !== 116) {
+    return parseLoose(s);
+  }
+  const a = s.charCodeAt(0) - 48, b = s.charCodeAt(1) - 48, c = s.charCodeAt(2) - 48, d = s.charCodeAt(3) - 48;
+  const e = s.charCodeAt(5) - 48, f = s.charCodeAt(6) - 48, g = s.charCodeAt(8) - 48, h = s.charCodeAt(9) - 48;
+  const i = s.charCodeAt(11) - 48, j = s.charCodeAt(12) - 48, k = s.charCodeAt(14) - 48, l = s.charCodeAt(15) - 48;
+  const m = s.charCodeAt(17) - 48, o = s.charCodeAt(18) - 48;
+  // Every unsigned digit ≤ 9, checked at once: a non-digit is negative (huge unsigned) or > 9.
+  if (((a >>> 0) | (b >>> 0) | (c >>> 0) | (d >>> 0) | (e >>> 0) | (f >>> 0) | (g >>> 0) | (h >>> 0) | (i >>> 0) | (j >>> 0) | (k >>> 0) | (l >>> 0) | (m >>> 0) | (o >>> 0)) > 15 ||
+      a > 9 || b > 9 || c > 9 || d > 9 || e > 9 || f > 9 || g > 9 || h > 9 || i > 9 || j > 9 || k > 9 || l > 9 || m > 9 || o > 9) {
+    return parseLoose(s);
+  }
+  const year = a * 1000 + b * 100 + c * 10 + d;
+  const month = e * 10 + f;
+  const day = g * 10 + h;
+  const hour = i * 10 + j;
+  const minute = k * 10 + l;
+  const second = m * 10 + o;
+  let p = 19;
   let frac = 0;
-  if (s.charCodeAt(i) === 58) {
-    sec = d2(s, 17);
-    i = 19;
-    const c = s.charCodeAt(i);
-    if (c === 46 || c === 44) {
-      i++;
-      let scale = 100;
-      for (let v = digit(s, i); v === v; v = digit(s, ++i)) {
-        frac += v * scale;
-        scale /= 10;
-      }
-      frac = Math.floor(frac);
+  let q = s.charCodeAt(p);
+  if (q === 46 || q === 44) {
+    let scale = 100;
+    for (q = s.charCodeAt(++p) - 48; q >= 0 && q <= 9; q = s.charCodeAt(++p) - 48) {
+      frac += q * scale;
+      scale /= 10;
     }
+    frac = Math.floor(frac);
+    q = s.charCodeAt(p);
   }
   let offset = 0;
-  const z = s.charCodeAt(i);
-  if (z === 90 || z === 122) {
-    if (i + 1 !== n) return Date.parse(s);
-  } else if (z === 43 || z === 45) {
-    const oh = d2(s, i + 1);
-    let om = 0;
-    if (i + 3 === n) om = 0;
-    else if (s.charCodeAt(i + 3) === 58 && i + 6 === n) om = d2(s, i + 4);
-    else if (i + 5 === n) om = d2(s, i + 3);
-    else return Date.parse(s);
-    offset = (z === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
-  } else return Date.parse(s);
-  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && sec <= 60)) return Date.parse(s);
-  return daysFromCivil(y, mo, d) * DAY_MS + h * HOUR_MS + mi * 60_000 + sec * 1000 + frac - offset;
+  if (q === 90 || q === 122) {
+    if (p + 1 !== n) return parseLoose(s);
+  } else if ((q === 43 || q === 45) && p + 6 === n && s.charCodeAt(p + 3) === 58) {
+    const oh = d2(s, p + 1);
+    const om = d2(s, p + 4);
+    if (!(oh <= 23 && om <= 59)) return parseLoose(s);
+    offset = (q === 45 ? -60_000 : 60_000) * (oh * 60 + om);
+  } else return parseLoose(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return parseLoose(s);
+  // Days since 1970-01-01, counting leap days up to the year's start (the year's own leap day after February).
+  const leapYear = month <= 2 ? year - 1 : year;
+  const days =
+    365 * (year - 1970) +
+    (Math.floor(leapYear / 4) - Math.floor(leapYear / 100) + Math.floor(leapYear / 400)) - 477 +
+    MONTH_START[month]! + day - 1;
+  return days * DAY_MS + hour * HOUR_MS + minute * 60_000 + second * 1000 + frac - offset;
+}
+
+/** Other ISO shapes (no seconds, `±HHMM`, `±HH`, lowercase) and anything `Date.parse` reads. */
+function parseLoose(s: string): number {
+  const m = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2})(:\d{2}(?:[.,]\d+)?)?([Zz]|[+-]\d{2}(?::?\d{2})?)$/.exec(s);
+  if (!m) return Date.parse(s);
+  let zone = m[4]!;
+  if (zone === 'z') zone = 'Z';
+  else if (zone.length === 3) zone += ':00';
+  else if (zone.length === 5) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const normal = `${m[1]}T${m[2]}${(m[3] ?? ':00').replace(',', '.')}${zone}`;
+  return normal.length >= 20 && normal !== s ? parseInstant(normal) : Date.parse(normal);
 }
 
 /** Epoch milliseconds of a string instant, a Date, or now (undefined). */

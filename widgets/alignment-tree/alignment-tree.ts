@@ -4,7 +4,7 @@ import { orgTree, gradeOf, type OrgNode } from '../../core/scoring/index.ts';
 import { CandorElement } from '../shared/base.ts';
 import { scoresOf } from '../shared/data.ts';
 import { emit } from '../shared/emit.ts';
-import { percent, STATUS_LABEL } from '../shared/format.ts';
+import { STATUS_LABEL } from '../shared/format.ts';
 import { meter } from '../progress/meter.ts';
 import { meterStyles } from '../progress/progress.styles.ts';
 import { treeStyles } from './alignment-tree.styles.ts';
@@ -181,33 +181,37 @@ export class CandorAlignmentTree extends CandorElement {
     const colour = node.status ?? (node.objectiveCount ? gradeOf(node.score) : 'stale');
     const status = node.status ? STATUS_LABEL[node.status] : undefined;
     const count = node.kind === 'objective' ? nothing : html`<span class="count">${node.objectiveCount} objective${node.objectiveCount === 1 ? '' : 's'}</span>`;
-    const name = `${node.name}, ${node.objectiveCount || node.kind === 'objective' ? percent(this.locale, node.score) : 'no objectives'}${status ? `, ${status}` : ''}`;
+    const rowId = `r${this._visible.length}`;
     this._visible.push(s);
+    // The group is the item's sibling, owned through aria-owns: the item's own content is only its row,
+    // so its accessible name is the row ("Platform 5 objectives 48%"), not the whole subtree.
+    const groupId = open ? `g${rowId.slice(1)}` : undefined;
     return html`<li
-      role="treeitem"
-      class=${node.kind}
-      data-key=${s.key}
-      aria-level=${s.level}
-      aria-setsize=${size}
-      aria-posinset=${pos}
-      aria-expanded=${node.children.length ? String(open) : nothing}
-      aria-selected=${s.key === this._focus ? 'true' : 'false'}
-      aria-label=${name}
-      tabindex=${s.key === this._focus ? 0 : -1}
-    >
-      <div class="row ${colour}" part="row">
-        <span class="twisty" aria-hidden="true">${node.children.length ? '›' : ''}</span>
-        <span class="badge" aria-hidden="true">${node.kind === 'objective' ? '◎' : node.kind === 'company' ? '★' : initials(node.name)}</span>
-        <span class="name">${node.name}</span>
-        ${count}
-        ${node.objectiveCount || node.kind === 'objective' ? meter({ value: node.score, locale: this.locale }) : html`<span></span>`}
-      </div>
+        role="treeitem"
+        class=${node.kind}
+        data-key=${s.key}
+        aria-level=${s.level}
+        aria-setsize=${size}
+        aria-posinset=${pos}
+        aria-expanded=${node.children.length ? String(open) : nothing}
+        aria-selected=${s.key === this._focus ? 'true' : 'false'}
+        aria-owns=${groupId ?? nothing}
+        tabindex=${s.key === this._focus ? 0 : -1}
+      >
+        <div class="row ${colour}" part="row">
+          <span class="twisty" aria-hidden="true">${node.children.length ? '›' : ''}</span>
+          <span class="badge" aria-hidden="true">${node.kind === 'objective' ? '◎' : node.kind === 'company' ? '★' : initials(node.name)}</span>
+          <span class="name">${node.name}</span>
+          ${count}
+          ${node.objectiveCount || node.kind === 'objective' ? meter({ value: node.score, locale: this.locale }) : html`<span class="count">—</span>`}
+          ${status ? html`<span class="sr-only">${status}</span>` : nothing}
+        </div>
+      </li>
       ${open
-        ? html`<ul role="group">
+        ? html`<ul role="group" id=${groupId!}>
             ${node.children.map((c, i) => this._item({ node: c, key: `${s.key}/${c.kind}:${c.id}`, level: s.level + 1, parent: s }, i + 1, node.children.length))}
           </ul>`
-        : nothing}
-    </li>`;
+        : nothing}`;
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {

@@ -80,12 +80,12 @@ export class CandorObjective extends CandorElement {
       ${this.compact ? meterFor('bar') : nothing}
       ${!this.compact && o.description ? html`<p class="desc" part="description">${linkify(o.description)}</p>` : nothing}
       ${path.length
-        ? html`<nav class="why" part="why" aria-label="Why it matters">
+        ? html`<div class="why" part="why">
             <span>Supports</span>
-            <ol>
+            <ol aria-label="Why it matters: the objectives this one supports">
               ${path.map((p) => html`<li><button @click=${select(p.id)}>${p.title}</button></li>`)}
             </ol>
-          </nav>`
+          </div>`
         : nothing}
       ${v?.flaggedForReflection ? html`<div class="flag">Ended below its ${o.type} expectation — worth a reflection.</div>` : nothing}
       ${this.compact || !krs.length

@@ -1,5 +1,24 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/**
+ * core/scoring reads two constants from core/model; the model's index also builds every zod schema.
+ * Pointing scoring's model import at a zod-free copy of those constants keeps zod out of the new tab's
+ * first paint (scoring + Preact). Type imports are erased before this runs.
+ */
+function scoringWithoutZod(): Plugin {
+  const constants = resolve(import.meta.dirname, 'extension/lib/model-constants.ts');
+  return {
+    name: 'candor:scoring-without-zod',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (importer && /[\\/]core[\\/]scoring[\\/]/.test(importer) && source === '../model/index.ts') return constants;
+      return undefined;
+    },
+  };
+}
 
 // The Candor browser extension: my goals on every new tab, a check-in one click away.
 // Permissions stay minimal; host access is optional and asked for one origin at a time (team feeds, server).
@@ -8,8 +27,24 @@ export default defineConfig({
   outDir: '.output',
   publicDir: 'extension/public',
   vite: () => ({
-    plugins: [preact()],
-    build: { target: 'es2022', modulePreload: { polyfill: false } },
+    plugins: [preact(), scoringWithoutZod()],
+    build: {
+      target: 'es2022',
+      modulePreload: { polyfill: false },
+      rollupOptions: {
+        // The model's modules only define schemas and functions: declaring them free of side effects
+        // lets the first-paint chunk (scoring + Preact) drop the zod schemas it never uses.
+        treeshake: { moduleSideEffects: (id: string) => !/[\\/]core[\\/]model[\\/]/.test(id) },
+        output: {
+          // Keep what the first paint never needs in chunks of their own, loaded after it.
+          manualChunks(id: string) {
+            if (/[\\/]node_modules[\\/]zod[\\/]/.test(id)) return 'zod';
+            if (/[\\/]node_modules[\\/](yjs|lib0|y-protocols)[\\/]/.test(id)) return 'yjs';
+            return undefined;
+          },
+        },
+      },
+    },
   }),
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',

@@ -24,6 +24,7 @@ export async function openApp({ page }: { page: 'newtab' | 'popup' | 'options' }
     onDocumentChanged: (dueCount) => void tellWorker({ type: 'document-changed', dueCount }),
   });
   onSettingsChanged((next) => {
+    if (next.me && next.me !== state.settings.value.me) backend.setMe(next.me);
     state.settings.value = next;
     applyTheme(next.theme);
   });

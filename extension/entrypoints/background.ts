@@ -2,11 +2,18 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { startWorker } from '../lib/worker.ts';
 import { readSnapshot } from '../lib/snapshot.ts';
 import { refreshFeeds } from '../lib/feeds.ts';
+import { loadSettings } from '../lib/settings.ts';
 
 // Listeners are registered synchronously at the top of the worker; no state is kept in globals.
 export default defineBackground({
   type: 'module',
   main() {
-    startWorker({ loadDocument: () => readSnapshot(), refreshFeeds: () => refreshFeeds() });
+    startWorker({
+      async loadDocument() {
+        const { me } = await loadSettings();
+        return me ? readSnapshot(me) : null;
+      },
+      refreshFeeds: () => refreshFeeds(),
+    });
   },
 });

@@ -1,5 +1,47 @@
+// Reads the materialised snapshot that core/store's LocalStore writes (database `candor`, store
+// `snapshots`, key = person id) with the bare IndexedDB API, read-only, so the first paint and the
+// worker need neither Yjs nor zod nor the store's migration code. It never creates or upgrades the
+// database: when the database does not exist yet, opening is aborted and the answer is null.
+// test/extension/snapshot.test.ts checks it reads what LocalStore.snapshot() writes.
 import type { CandorDocument } from '../../core/model/index.ts';
-/** The stored materialised snapshot, for the first paint and the worker; null before first use. */
-export async function readSnapshot(): Promise<CandorDocument | null> {
-  return null;
+
+/** Must match core/store/idb.ts (DB_NAME and the `snapshots` store). */
+const DB_NAME = 'candor';
+const STORE = 'snapshots';
+
+function openExisting(factory: IDBFactory): Promise<IDBDatabase | null> {
+  return new Promise((resolve) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.open(DB_NAME);
+    } catch {
+      resolve(null);
+      return;
+    }
+    // Only fires when the database does not exist: do not create it (the store's migrations must).
+    request.onupgradeneeded = () => request.transaction?.abort();
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onversionchange = () => db.close(); // never block the store's upgrade
+      resolve(db);
+    };
+    request.onerror = () => resolve(null);
+    request.onblocked = () => resolve(null);
+  });
+}
+
+/** The stored materialised snapshot of `me`'s workspace; null before there is one. */
+export async function readSnapshot(me: string, factory: IDBFactory = indexedDB): Promise<CandorDocument | null> {
+  const db = await openExisting(factory);
+  if (!db) return null;
+  try {
+    if (!db.objectStoreNames.contains(STORE)) return null;
+    return await new Promise<CandorDocument | null>((resolve, reject) => {
+      const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(me);
+      request.onsuccess = () => resolve((request.result as { document?: CandorDocument } | undefined)?.document ?? null);
+      request.onerror = () => reject(request.error);
+    });
+  } finally {
+    db.close();
+  }
 }

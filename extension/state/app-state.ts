@@ -84,6 +84,7 @@ export function createAppState(options: AppStateOptions) {
 
   async function persistSettings(next: Settings): Promise<Settings> {
     const saved = options.saveSettings ? await options.saveSettings(next) : next;
+    if (saved.me && saved.me !== settings.value.me) backend.setMe?.(saved.me);
     settings.value = saved;
     return saved;
   }

@@ -27,6 +27,8 @@ export interface Backend {
   backups?(): Promise<BackupInfo[]>;
   /** Replaces the workspace with a backup. */
   restoreBackup?(id: string): Promise<void>;
+  /** Switches whose workspace this is (authorship of writes, private space, snapshot key). */
+  setMe?(me: string): void;
   close(): void;
 }
 

@@ -19,7 +19,7 @@ async function firstPaint(root: HTMLElement): Promise<boolean> {
     return false;
   }
   if (!me) return false;
-  const doc = await readSnapshot().catch(() => null);
+  const doc = await readSnapshot(me).catch(() => null);
   if (!doc) return false;
   const now = new Date();
   const view = goalsView(doc, scoreDocument(doc, { at: now }), me, now);

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /** A record id: a non-empty string without surrounding whitespace. */
-export const ZId = z.string().check(z.minLength(1), z.maxLength(200), z.trim());
+export const ZId = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
 
 /** An instant: ISO 8601 with a time-zone offset or `Z`. */
 export const ZInstant = z.iso.datetime({ offset: true });

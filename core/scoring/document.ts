@@ -239,9 +239,9 @@ interface HistorySource {
 
 /**
  * A key result's verdict. A class so every verdict has one shape (fast to build and read); `history`
- * is an own, enumerable property whose array is built on first read — scoring 500k check-ins should
- * not allocate 500k history points nobody looks at. Spreading, `JSON.stringify` and `structuredClone`
- * all read it like any other field.
+ * is a getter whose array is built on first read and then kept — scoring 500k check-ins should not
+ * allocate 500k history points nobody looks at. `JSON.stringify` includes it (see `toJSON`); an
+ * object spread does not copy getters, so read `verdict.history` rather than `{ ...verdict }.history`.
  */
 class KeyResultScore implements KeyResultVerdict {
   id: string;
@@ -300,8 +300,6 @@ class KeyResultScore implements KeyResultVerdict {
     return out;
   }
 }
-// `history` shows up in Object.keys, spread and structuredClone, like a plain field.
-Object.defineProperty(KeyResultScore.prototype, 'history', { enumerable: true });
 
 /** Each check-in's progress, carrying the last reading forward through check-ins that lack one. */
 function buildHistory({ metric: m, checkIns, order, from, to }: HistorySource): KeyResultVerdict['history'] {

@@ -44,7 +44,11 @@ export interface KeyResultVerdict {
   nextDueAt: string;
   /** Least-squares projection to the end of the cycle, when ≥ 2 numeric check-ins fall in the cycle. */
   forecast?: { value: number; score: number };
-  /** Check-ins up to `at`, in time order (for sparklines). */
+  /**
+   * Check-ins up to `at`, in time order (for sparklines), each with the progress it gave. From
+   * `scoreDocument` this is a getter computed on first read: read `verdict.history`; an object
+   * spread (`{ ...verdict }`) does not copy it. `JSON.stringify(verdict)` includes it.
+   */
   history: { at: string; progress: number; value?: number }[];
 }
 

@@ -2,6 +2,7 @@ import { css } from 'lit';
 
 export const treeStyles = css`
   .box {
+    container-type: inline-size;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_bg);
@@ -20,7 +21,7 @@ export const treeStyles = css`
   }
   .row {
     display: grid;
-    grid-template-columns: 16px auto minmax(0, 1fr) auto minmax(80px, 160px);
+    grid-template-columns: 16px auto minmax(0, 1fr) auto minmax(64px, 140px);
     align-items: center;
     gap: 8px;
     padding: 5px 8px;
@@ -80,6 +81,20 @@ export const treeStyles = css`
     font-size: 12px;
     color: var(--_muted);
     white-space: nowrap;
+  }
+  .objective > .row .count {
+    display: none;
+  }
+  @container (max-width: 420px) {
+    .row {
+      grid-template-columns: 16px auto minmax(0, 1fr) auto 64px;
+    }
+    .row .count {
+      display: none;
+    }
+    .row .value {
+      display: none;
+    }
   }
   .green {
     --_c: var(--_on-track);

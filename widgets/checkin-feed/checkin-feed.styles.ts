@@ -105,6 +105,13 @@ export const feedStyles = css`
   .kudos[aria-pressed='true'] {
     border-color: var(--_accent);
   }
+  .icon {
+    width: 14px;
+    height: 14px;
+    flex: none;
+    vertical-align: -2px;
+    fill: var(--_off-track);
+  }
   .more {
     font-size: 13px;
     color: var(--_muted);

@@ -38,6 +38,9 @@ function checkInValue(kr: KeyResult | undefined, c: CheckIn, locale?: string): s
   return c.value === undefined ? undefined : metricValue(locale, m, c.value);
 }
 
+// An icon drawn in SVG: emoji fonts are missing on many intranet machines.
+const clap = html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true"><path d="M8 14s-5.5-3.2-5.5-7A3 3 0 0 1 8 4.6 3 3 0 0 1 13.5 7c0 3.8-5.5 7-5.5 7z"></path></svg>`;
+
 const initials = (name: string) =>
   name
     .split(/\s+/)
@@ -108,12 +111,12 @@ export class CandorCheckinFeed extends CandorElement {
           : nothing}
         ${kudos.length
           ? html`<ol class="comments" aria-label="Kudos">
-              ${kudos.map((k) => html`<li>👏 <strong>${personName(doc, k.fromId)}</strong>${k.message ? html`: ${k.message}` : nothing}</li>`)}
+              ${kudos.map((k) => html`<li>${clap} <strong>${personName(doc, k.fromId)}</strong>${k.message ? html`: ${k.message}` : nothing}</li>`)}
             </ol>`
           : nothing}
         <div class="actions">
           <button class="kudos" part="kudos-button" aria-pressed=${given ? 'true' : 'false'} @click=${() => this._kudos(c)}>
-            <span aria-hidden="true">👏</span> Kudos<span class="sr-only"> to ${author}</span>${count ? html` · ${count}` : nothing}
+            ${clap} Kudos<span class="sr-only"> to ${author}</span>${count ? html` · ${count}` : nothing}
           </button>
         </div>
       </div>

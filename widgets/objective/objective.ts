@@ -79,7 +79,7 @@ export class CandorObjective extends CandorElement {
       </div>
       ${this.compact ? meterFor('bar') : nothing}
       ${!this.compact && o.description ? html`<p class="desc" part="description">${linkify(o.description)}</p>` : nothing}
-      ${path.length
+      ${path.length && !this.compact
         ? html`<div class="why" part="why">
             <span>Supports</span>
             <ol aria-label="Why it matters: the objectives this one supports">

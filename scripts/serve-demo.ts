@@ -1,0 +1,66 @@
+// `tsx scripts/serve-demo.ts`: serves the widgets demo (widgets/demo) and the built widgets
+// (dist/widgets) on 127.0.0.1:$PORT (default 5173), under the strict CSP a careful intranet would set.
+// Run `npm run build:widgets` first.
+import { createServer, type Server } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+const DIRS = [join(root, 'widgets/demo'), join(root, 'dist/widgets')];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+export const DEMO_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'";
+
+async function find(pathname: string): Promise<string | undefined> {
+  const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  for (const dir of DIRS) {
+    const file = resolve(dir, rel || 'index.html');
+    if (file !== dir && !file.startsWith(dir + sep)) continue; // no ../ escapes
+    try {
+      const s = await stat(file);
+      if (s.isFile()) return file;
+      if (s.isDirectory()) {
+        const index = join(file, 'index.html');
+        if ((await stat(index).catch(() => undefined))?.isFile()) return index;
+      }
+    } catch {
+      /* try the next directory */
+    }
+  }
+  return undefined;
+}
+
+/** Starts the demo server; resolves with it once listening. */
+export function serveDemo(port = Number(process.env.PORT ?? 5173), host = '127.0.0.1'): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const file = req.method === 'GET' || req.method === 'HEAD' ? await find(url.pathname) : undefined;
+    res.setHeader('Content-Security-Policy', DEMO_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(url.pathname.endsWith('.js') ? 'Not found. Run `npm run build:widgets` first.' : 'Not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => ok(server));
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const server = await serveDemo();
+  const { port } = server.address() as { port: number };
+  console.log(`Candor widgets demo: http://127.0.0.1:${port}/`);
+}

@@ -1,4 +1,5 @@
 // Team sync against real server processes: offline edits converge, refusals, durability after kill -9.
+import { hasRecord, writeRecord } from '../../core/store/space.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkIn, checkInIds, client, docUntil, prepare, startServer, storedSpace, tempDir, TOKENS, until, type RunningServer, type ServerSetup } from './harness.ts';
 
@@ -145,13 +146,13 @@ describe('team sync (real server on loopback)', () => {
   it('refuses an update over the size limit with a clear error, and does not store it', async () => {
     const c = client(server.url, TOKENS.alice, ['person:alice']);
     await c.conn.whenSynced();
-    c.doc('person:alice').getMap('comments').set('huge', { id: 'huge', text: 'x'.repeat(1_200_000) });
+    writeRecord(c.doc('person:alice'), 'comments', { id: 'huge', target: { kind: 'objective', id: 'alice-public' }, authorId: 'alice', at: new Date().toISOString(), text: 'x'.repeat(1_200_000) });
     const s = await until(c.conn, (st) => st.state === 'error');
     expect(s.reason).toMatch(/update-too-large|over this server's limit/);
     c.conn.destroy();
     const again = client(server.url, TOKENS.bob, ['person:alice']);
     await again.conn.whenSynced();
-    expect(again.doc('person:alice').getMap('comments').has('huge')).toBe(false);
+    expect(hasRecord(again.doc('person:alice'), 'comments', 'huge')).toBe(false);
     again.conn.destroy();
   });
 });

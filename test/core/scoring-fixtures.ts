@@ -1,5 +1,5 @@
 // Small builders for scoring tests: a document with sensible defaults, records by partial.
-import type { CandorDocument, CheckIn, KeyResult, Metric, Objective } from '../../core/model/index.ts';
+import type { CandorDocument, CheckIn, KeyResult, Metric, MilestonesMetric, Objective, ProgressMetric } from '../../core/model/index.ts';
 
 export const CYCLE = { id: 'q1', name: 'Q1 2026', start: '2026-01-01', end: '2026-03-31' } as const;
 /** Q1 2026 is 90 days; halfway is 2026-02-15T00:00Z. */
@@ -59,10 +59,10 @@ export function weekly(keyResultId: string, until: string, make: (week: number) 
   return out;
 }
 
-export const increase = (start: number, target: number): Metric => ({ kind: 'increase', start, target });
-export const decrease = (start: number, target: number): Metric => ({ kind: 'decrease', start, target });
+export const increase = (start: number, target: number): ProgressMetric => ({ kind: 'increase', start, target });
+export const decrease = (start: number, target: number): ProgressMetric => ({ kind: 'decrease', start, target });
 export const boolean: Metric = { kind: 'boolean' };
-export const milestones = (n: number, weights?: number[]): Metric => ({
+export const milestones = (n: number, weights?: number[]): MilestonesMetric => ({
   kind: 'milestones',
   items: Array.from({ length: n }, (_, i) => ({ id: `m${i + 1}`, title: `Milestone ${i + 1}`, ...(weights ? { weight: weights[i]! } : {}) })),
 });

@@ -21,6 +21,9 @@ export const feedStyles = css`
     gap: 8px;
   }
   .entry {
+    /* A long feed lays out only what is on screen. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 96px;
     display: grid;
     grid-template-columns: 32px minmax(0, 1fr);
     gap: 10px;

@@ -32,7 +32,7 @@ import {
 import {
   APPEND_ONLY,
   appendRecords,
-  collectionLog,
+  logEntries,
   collectionMap,
   deleteRecords,
   hasRecord,
@@ -203,6 +203,7 @@ export class Workspace {
   private readonly listeners = new Set<(change: WorkspaceChange) => void>();
   private readonly detach = new Map<SpaceId, () => void>();
   private cached: { document: CandorDocument; issues: SpaceIssue[] } | undefined;
+  private order: SpaceId[] | undefined;
 
   constructor(options: WorkspaceOptions) {
     if (!options.me) throw new CandorMutationError('a workspace needs the id of its person', 'me');
@@ -221,6 +222,7 @@ export class Workspace {
     const existing = this.spaces.get(id);
     if (existing) return existing;
     this.spaces.set(id, doc);
+    this.order = undefined;
     const onUpdate = (update: Uint8Array, origin: unknown) => {
       this.cached = undefined;
       const change: WorkspaceChange = { space: id, update, origin, local: origin instanceof MutationOrigin && origin.workspace === this };
@@ -242,6 +244,7 @@ export class Workspace {
     this.detach.get(id)?.();
     this.detach.delete(id);
     if (this.spaces.delete(id)) this.cached = undefined;
+    this.order = undefined;
   }
 
   /** Applies a Yjs update (from a peer, a server or storage) to a space, tagged with `origin`. */
@@ -274,7 +277,7 @@ export class Workspace {
 
   /** Finds a live record by id in any space (spaces in id order). */
   find<C extends CollectionName>(collection: C, id: string): Located<C> | undefined {
-    for (const space of [...this.spaces.keys()].sort()) {
+    for (const space of (this.order ??= [...this.spaces.keys()].sort())) {
       const doc = this.spaces.get(space)!;
       if (!hasRecord(doc, collection, id)) continue;
       const record = readRecord(doc, collection, id);
@@ -401,7 +404,9 @@ export class Workspace {
     const krIds = recordIds(from.doc, 'keyResults').filter((k) => readRecord(from.doc, 'keyResults', k)?.objectiveId === record.id);
     const krSet = new Set(krIds);
     const krs = krIds.map((k) => readRecord(from.doc, 'keyResults', k)!);
-    const checkIns = [...collectionLog(from.doc, 'checkIns')].filter((c) => krSet.has(c?.keyResultId as string) && !isTombstoned(from.doc, 'checkIns', c.id as string));
+    const checkIns = [...logEntries(from.doc, 'checkIns')].filter(
+      (c): c is Record<string, unknown> => !!c && krSet.has(c.keyResultId as string) && !isTombstoned(from.doc, 'checkIns', c.id as string),
+    );
     this.transact(to, 'editObjective', () => {
       writeRecord(to, 'objectives', record);
       for (const kr of krs) writeRecord(to, 'keyResults', kr);
@@ -674,7 +679,7 @@ export class Workspace {
   private logIds(doc: Y.Doc, collection: CollectionName, keep: (r: Record<string, unknown>) => boolean): string[] {
     if (!APPEND_ONLY.has(collection)) return [];
     const out: string[] = [];
-    for (const r of collectionLog(doc, collection)) if (r && typeof r === 'object' && keep(r) && typeof r.id === 'string') out.push(r.id);
+    for (const r of logEntries(doc, collection)) if (r && keep(r) && typeof r.id === 'string') out.push(r.id);
     return out;
   }
 

@@ -1,7 +1,8 @@
 // `npm run build:widgets`: the single-file bundle for a <script type="module"> tag
 // (dist/widgets/candor-widgets.js, Lit inlined, minified), unbundled ESM for npm users
 // (dist/widgets/esm/…, the `exports` map of package.json points there), and sample data for the demo.
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,34 @@ function sources(dir: string): string[] {
   });
 }
 
+/**
+ * Squeezes the whitespace out of Lit `css` and `html` tagged templates in the widgets' sources
+ * (esbuild keeps template literals verbatim). CSS loses comments and spaces around punctuation;
+ * HTML keeps one space where there was any, so inline text spacing is unchanged.
+ */
+export const minifyTemplates: Plugin = {
+  name: 'candor-minify-templates',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]widgets[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source
+        .replace(/\bcss`([^`]*)`/g, (_, body: string) => 'css`' + minifyCss(body) + '`')
+        .replace(/\b(html|svg)`([^`]*)`/g, (_, tag: string, body: string) => tag + '`' + body.replace(/\s*\n\s*/g, ' ') + '`');
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
+function minifyCss(body: string): string {
+  return body
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .trim();
+}
+
 /** Builds the single-file bundle into `outfile`; returns its sizes and the metafile. */
 export async function buildBundle(outfile = join(out, 'candor-widgets.js')): Promise<{ bytes: number; gzip: number; metafile: Metafile }> {
   const result = await build({
@@ -34,6 +63,7 @@ export async function buildBundle(outfile = join(out, 'candor-widgets.js')): Pro
     define: { 'process.env.NODE_ENV': '"production"' },
     conditions: ['production'],
     logLevel: 'warning',
+    plugins: [minifyTemplates],
   });
   const code = readFileSync(outfile);
   return { bytes: code.length, gzip: gzipSync(code, { level: 9 }).length, metafile: result.metafile };

@@ -16,6 +16,9 @@ try {
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`http://127.0.0.1:${port}/?theme=${theme}`);
   await page.waitForFunction(() => document.querySelector('[data-snippet="candor-objective"]')?.textContent?.includes('objective-id'));
+  // Long lists use content-visibility: auto, so grow the viewport to the page for a full picture.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: 1280, height });
   await page.waitForTimeout(400);
   await page.screenshot({ path: out, fullPage: true });
   console.log(`saved ${out}${problems.length ? `; page problems: ${problems.join(' | ')}` : ''}`);

@@ -64,15 +64,9 @@ export function createAppState(options: AppStateOptions) {
     });
   });
 
-  // Tell the worker (badge) whenever the due count changes after a change of the document.
-  let first = true;
+  // Tell the worker (badge) the due count when a page opens and whenever it changes.
   const stopBadge = effect(() => {
-    const count = dueCount.value;
-    if (first) {
-      first = false;
-      return;
-    }
-    options.onDocumentChanged?.(count);
+    options.onDocumentChanged?.(dueCount.value);
   });
 
   const requireMe = (): string => {

@@ -138,6 +138,8 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
       known = new Set(ws.spaces.keys());
       detach = persistence.attach(ws, notify);
       notify();
+      // The first paint reads the snapshot kept under my id: write it now, not at the next change.
+      void persistence.flush().catch(() => undefined);
     },
     workspace: () => ws,
     close() {

@@ -34,6 +34,8 @@ export async function launchExtension(userDataDir = newProfile()): Promise<Loade
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
+    // axe-core is injected as a script tag, which the extension pages' CSP would refuse.
+    bypassCSP: true,
     args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
   });
   let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
@@ -48,6 +50,7 @@ export async function launchExtension(userDataDir = newProfile()): Promise<Loade
     url,
     async open(path: string) {
       const page = await context.newPage();
+      page.on('pageerror', (e) => console.error(`[${path}] ${e.message}`));
       await page.goto(url(path));
       return page;
     },

@@ -4,7 +4,7 @@ import { DEFAULT_CONFIDENCE_CAPS, DEFAULT_GRACE_DAYS, DEFAULT_THRESHOLDS } from 
 import { DAY_MS, isValidTimeZone, isoOf, parseInstant, parseInstantInto, toMs } from './time.ts';
 import { cycleSpan, elapsedOf } from './cycle.ts';
 import { clamp01, holdsThreshold, milestoneWeights, milestonesProgress } from './progress.ts';
-import { capByConfidence, confidenceStatus, expectationOf, gradeOf, netConfidence, paceStatus, statusRank } from './pace.ts';
+import { capByConfidence, confidenceStatus, expectationOf, gradeOf, paceStatus, statusRank } from './pace.ts';
 import { dueWindow } from './due.ts';
 
 /** Everything a key result's verdict depends on beyond its own check-ins, resolved once per document. */
@@ -29,6 +29,9 @@ interface Rhythm {
   cadence: Cadence;
   timeZone: string;
   key: string;
+  /** The due window last looked up for this rhythm, and the cycle it was for (most KRs of a person share one). */
+  due: DueInfo | undefined;
+  dueFor: CycleInfo | undefined;
 }
 
 interface DueInfo {
@@ -153,12 +156,14 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     sortedTimes[pos] = times[i]!;
   }
 
+  const context: HistoryContext = { checkIns, order };
   const dueCache = new Map<string, DueInfo>();
   const krVerdicts = new Map<string, KeyResultVerdict>();
   const objVerdicts = new Map<string, ObjectiveVerdict>();
   const perObjective: KeyResultVerdict[][] = new Array(objectives.length);
   const perWeights: number[][] = new Array(objectives.length);
-  const statuses: Status[] = [];
+  let good = 0;
+  let bad = 0;
 
   for (let oi = 0; oi < objectives.length; oi++) {
     const o = objectives[oi]!;
@@ -175,12 +180,13 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     for (const k of list) {
       const kr = krs[k]!;
       const rhythm = (kr.ownerId !== undefined ? rhythms.get(kr.ownerId) : undefined) ?? (objOwner !== undefined ? rhythms.get(objOwner) : undefined) ?? defaultRhythm;
-      const due = dueOf(rhythm, cycle, atMs, dueCache);
-      const v = evaluateKeyResult(kr, o, cycle, checkIns, order, sortedTimes, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
+      const due = rhythm.dueFor === cycle ? rhythm.due! : dueOf(rhythm, cycle, atMs, dueCache);
+      const v = evaluateKeyResult(kr, o, cycle, context, sortedTimes, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
       verdicts.push(v);
       weights.push(Number.isFinite(kr.weight) && kr.weight > 0 ? kr.weight : 0);
       krVerdicts.set(kr.id, v);
-      statuses.push(v.status);
+      if (v.status === 'on-track' || v.status === 'done') good++;
+      else if (v.status === 'off-track') bad++;
     }
   }
 
@@ -188,13 +194,13 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   rollUpObjectives(objectives, objIndex, perObjective, perWeights, cycles, s, byIndex);
   for (let i = 0; i < objectives.length; i++) if (byIndex[i]) objVerdicts.set(objectives[i]!.id, byIndex[i]!);
 
-  return { at: isoOf(atMs), objectives: objVerdicts, keyResults: krVerdicts, netConfidence: netConfidence(statuses) };
+  return { at: isoOf(atMs), objectives: objVerdicts, keyResults: krVerdicts, netConfidence: krVerdicts.size ? ((good - bad) / krVerdicts.size) * 100 : 0 };
 }
 
 function rhythmOf(person: Person | undefined, s: Settings): Rhythm {
   const cadence: Cadence = person?.cadence ? { ...DEFAULT_CADENCE, ...person.cadence } : s.cadence;
   const timeZone = person?.timeZone && isValidTimeZone(person.timeZone) ? person.timeZone : s.timeZone;
-  return { cadence, timeZone, key: `${timeZone}|${cadence.everyWeeks}|${cadence.weekday}|${cadence.hour}` };
+  return { cadence, timeZone, key: `${timeZone}|${cadence.everyWeeks}|${cadence.weekday}|${cadence.hour}`, due: undefined, dueFor: undefined };
 }
 
 function dueOf(rhythm: Rhythm, cycle: CycleInfo, atMs: number, cache: Map<string, DueInfo>): DueInfo {
@@ -205,6 +211,8 @@ function dueOf(rhythm: Rhythm, cycle: CycleInfo, atMs: number, cache: Map<string
     d = { lastMs: w.lastMs, nextIso: isoOf(w.nextMs) };
     cache.set(key, d);
   }
+  rhythm.due = d;
+  rhythm.dueFor = cycle;
   return d;
 }
 
@@ -228,7 +236,13 @@ function sortSlice(order: Int32Array, times: Float64Array, from: number, to: num
   }
 }
 
-/** The check-ins behind a verdict, kept so `history` is built only when someone reads it. */
+/** The check-ins of one scoring run, grouped by key result: shared by every verdict's lazy history. */
+interface HistoryContext {
+  checkIns: readonly CheckIn[];
+  order: Int32Array;
+}
+
+/** The check-ins behind one verdict, kept so `history` is built only when someone reads it. */
 interface HistorySource {
   metric: KeyResult['metric'];
   checkIns: readonly CheckIn[];
@@ -256,13 +270,12 @@ class KeyResultScore implements KeyResultVerdict {
   due: boolean;
   nextDueAt: string;
   forecast: { value: number; score: number } | undefined;
-  #metric: KeyResult['metric'] | undefined;
-  #checkIns: readonly CheckIn[] | undefined;
-  #order: Int32Array | undefined;
+  #metric: KeyResult['metric'];
+  /** Where the history comes from until it is read; then the history itself. */
+  #history: HistoryContext | KeyResultVerdict['history'];
   #from: number;
   #to: number;
-  #history: KeyResultVerdict['history'] | undefined;
-  constructor(id: string, objectiveId: string, metric: KeyResult['metric'], checkIns: readonly CheckIn[], order: Int32Array, from: number, to: number) {
+  constructor(id: string, objectiveId: string, metric: KeyResult['metric'], context: HistoryContext, from: number, to: number) {
     this.id = id;
     this.objectiveId = objectiveId;
     this.progress = 0;
@@ -276,22 +289,19 @@ class KeyResultScore implements KeyResultVerdict {
     this.nextDueAt = '';
     this.forecast = undefined;
     this.#metric = metric;
-    this.#checkIns = checkIns;
-    this.#order = order;
+    this.#history = context;
     this.#from = from;
     this.#to = to;
-    this.#history = undefined;
   }
   get history(): KeyResultVerdict['history'] {
-    if (this.#history === undefined) {
-      this.#history = buildHistory({ metric: this.#metric!, checkIns: this.#checkIns!, order: this.#order!, from: this.#from, to: this.#to });
-      this.#checkIns = this.#order = this.#metric = undefined;
-    }
-    return this.#history;
+    const h = this.#history;
+    if (Array.isArray(h)) return h;
+    const built = buildHistory({ metric: this.#metric, checkIns: (h as HistoryContext).checkIns, order: (h as HistoryContext).order, from: this.#from, to: this.#to });
+    this.#history = built;
+    return built;
   }
   set history(value: KeyResultVerdict['history']) {
     this.#history = value;
-    this.#checkIns = this.#order = this.#metric = undefined;
   }
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -339,8 +349,7 @@ function evaluateKeyResult(
   kr: KeyResult,
   o: Objective,
   cycle: CycleInfo,
-  checkIns: readonly CheckIn[],
-  order: Int32Array,
+  context: HistoryContext,
   times: Float64Array,
   from: number,
   to: number,
@@ -350,8 +359,9 @@ function evaluateKeyResult(
   s: Settings,
 ): KeyResultVerdict {
   const m = kr.metric;
+  const { checkIns, order } = context;
   if (to - from > 1) sortSlice(order, times, from, to);
-  const v = new KeyResultScore(kr.id, o.id, m, checkIns, order, from, to);
+  const v = new KeyResultScore(kr.id, o.id, m, context, from, to);
   const factor = expectationOf(o.type);
   const startMs = cycle.startMs;
   const endMs = cycle.endMs;
@@ -532,7 +542,6 @@ function rollUpObjectives(
     (children[pi] ??= []).push(i);
   }
   const state = new Uint8Array(count); // 0 new, 1 open (on the current path), 2 scored
-  const parts: (Part & { verdict: ObjectiveVerdict } | undefined)[] = new Array(count);
   const stack: number[] = [];
   for (let root = 0; root < count; root++) {
     if (state[root] !== 0 || objIndex.get(objectives[root]!.id) !== root) continue;
@@ -548,8 +557,7 @@ function rollUpObjectives(
       stack.pop();
       if (state[v] === 2) continue;
       state[v] = 2;
-      parts[v] = finishObjective(objectives[v]!, perObjective[v]!, perWeights[v]!, children[v], state, parts, objectives, cycles, s);
-      out[v] = parts[v]!.verdict;
+      out[v] = finishObjective(objectives[v]!, perObjective[v]!, perWeights[v]!, children[v], state, out, objectives, cycles, s);
     }
   }
 }
@@ -560,12 +568,11 @@ function finishObjective(
   weights: number[],
   kids: number[] | undefined,
   state: Uint8Array,
-  parts: readonly (Part | undefined)[],
+  scored: readonly (ObjectiveVerdict | undefined)[],
   objectives: readonly Objective[],
   cycles: Map<string, CycleInfo>,
   s: Settings,
-): Part & { verdict: ObjectiveVerdict } {
-  const krPart = o.rollup === 'children' && kids?.some((c) => state[c] === 2) ? undefined : keyResultPart(verdicts, weights);
+): ObjectiveVerdict {
   let childPart: Part | undefined;
   const childIds: string[] = [];
   if (kids) {
@@ -578,17 +585,21 @@ function finishObjective(
     let used = 0;
     for (const c of sorted) {
       childIds.push(objectives[c]!.id);
-      const p = parts[c];
-      if (state[c] !== 2 || !p) continue; // still open: it closes an alignment cycle
+      const child = scored[c];
+      if (state[c] !== 2 || !child) continue; // still open: it closes an alignment cycle
       used++;
-      score += p.score;
-      expected += p.expected;
-      forecast += p.forecast;
-      hasForecast ||= p.hasForecast;
-      if (p.status !== undefined && (worst === undefined || statusRank(p.status) < statusRank(worst))) worst = p.status;
+      score += child.score;
+      expected += child.expected;
+      if (child.forecast) {
+        hasForecast = true;
+        forecast += child.forecast.score;
+      } else forecast += child.score;
+      if (worst === undefined || statusRank(child.status) < statusRank(worst)) worst = child.status;
     }
     if (used && o.rollup !== 'key-results') childPart = { score: score / used, expected: expected / used, forecast: forecast / used, hasForecast, status: worst };
   }
+  // `children` uses key results only when no aligned child could be scored.
+  const krPart = o.rollup === 'children' && childPart ? undefined : keyResultPart(verdicts, weights);
   let part: Part;
   if (krPart && childPart) {
     part = {
@@ -601,21 +612,20 @@ function finishObjective(
   } else if (krPart || childPart) part = (krPart ?? childPart)!;
   else {
     const cycle = cycles.get(o.cycleId) ?? NO_CYCLE;
-    const expected = cycle.share * expectationOf(o.type);
-    part = { score: 0, expected, forecast: 0, hasForecast: false, status: undefined };
+    part = { score: 0, expected: cycle.share * expectationOf(o.type), forecast: 0, hasForecast: false, status: undefined };
   }
-  const status: Status = part.status ?? paceStatus(part.score, part.expected, s.thresholds);
   const cycle = cycles.get(o.cycleId) ?? NO_CYCLE;
   const verdict: ObjectiveVerdict = {
     id: o.id,
     score: part.score,
     expected: part.expected,
-    status,
+    // With nothing to judge by (no key results, no scored children), the pace of the score decides.
+    status: part.status ?? paceStatus(part.score, part.expected, s.thresholds),
     grade: gradeOf(part.score),
     keyResults: verdicts,
     childIds,
     flaggedForReflection: (o.state === 'closed' || cycle.ended) && part.score < expectationOf(o.type) - 1e-9,
   };
   if (part.hasForecast) verdict.forecast = { score: part.forecast };
-  return { ...part, status, verdict };
+  return verdict;
 }

@@ -14,6 +14,9 @@ const fixture = readFileSync(new URL('../fixtures/sample-small.json', import.met
 
 export function documentServer(): Server {
   const hits = new Map<string, number>();
+  // A tiny stand-in for the team server's /v1/document + /v1/events (Server-Sent Events) contract.
+  let revision = 0;
+  const streams = new Set<import('node:http').ServerResponse>();
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     res.setHeader('Access-Control-Allow-Origin', '*');
@@ -31,6 +34,19 @@ export function documentServer(): Server {
         res.setHeader('Content-Type', 'application/json');
         res.end(body);
       }, delay);
+    if (path === '/live/v1/document') return json(fixture.replace(/"name": "Platform"/, `"name": "Platform r${revision}"`));
+    if (path === '/live/v1/events') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (path === '/live/bump') {
+      revision++;
+      for (const s of streams) s.write(`event: change\ndata: {"etag":"r${revision}"}\n\n`);
+      return json(String(streams.size));
+    }
     if (path.startsWith('/ok') || path.startsWith('/shared')) return json(fixture);
     if (path.startsWith('/other')) return json(fixture.replace(/"Northwind Labs"/g, '"Other Org"').replace(/"name": "Platform"/, '"name": "Other Platform"'));
     if (path.startsWith('/late')) return json(fixture.replace(/"name": "Ana Moreau"/, '"name": "Late Answer"'), 800);

@@ -109,6 +109,27 @@ describe('src loading', () => {
     expect(a.refresh).toBe(1);
   });
 
+  it('follows the server change stream with live and refetches on each change', async () => {
+    const el = document.createElement('candor-team-board');
+    el.setAttribute('team-id', 'team-platform');
+    el.setAttribute('live', '');
+    el.src = `${server}/live/v1/document`;
+    document.body.append(el);
+    await next(el, 'candor-load');
+    await settled(el);
+    const before = el.shadowRoot!.querySelector('h2')!.textContent!;
+    expect(before).toMatch(/^Platform r\d+$/);
+    // Wait for the EventSource to connect, then announce a change.
+    let listeners = 0;
+    for (let i = 0; i < 50 && listeners === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      listeners = Number(await (await fetch(`${server}/live/bump`)).text());
+    }
+    expect(listeners).toBe(1);
+    await expect.poll(() => el.shadowRoot!.querySelector('h2')!.textContent, { timeout: 5000 }).not.toBe(before);
+    el.remove(); // closes the stream
+  });
+
   it('shows a loading state first, then content', async () => {
     const el = await mount('candor-objective', {}, { src: unique('/ok.json') });
     const state = el.shadowRoot!.querySelector('[part=state]');

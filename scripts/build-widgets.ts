@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync }
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/widgets');
@@ -90,6 +91,24 @@ async function buildModules(): Promise<number> {
   return files.length;
 }
 
+/** Type declarations beside the modules (`.d.ts`), their relative imports pointing at `.js` like the code. */
+function buildDeclarations(): number {
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'scripts/tsconfig.widgets-dts.json')], { stdio: 'inherit' });
+  let n = 0;
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.d.ts')) {
+        writeFileSync(p, readFileSync(p, 'utf8').replace(/(from\s*|import\s*\(\s*)(["'])(\.{1,2}\/[^"']+)\.ts\2/g, '$1$2$3.js$2'));
+        n++;
+      }
+    }
+  };
+  walk(join(out, 'esm'));
+  return n;
+}
+
 /** The sample organisation the demo shows: generated now (so the quarter is live), else the fixture. */
 async function writeSample(): Promise<string> {
   const target = join(out, 'sample.json');
@@ -122,10 +141,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   mkdirSync(out, { recursive: true });
   const bundle = await buildBundle();
   const modules = await buildModules();
+  const declarations = process.argv.includes('--no-types') ? 0 : buildDeclarations();
   const sample = await writeSample();
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
   console.log(`dist/widgets/candor-widgets.js  ${kb(bundle.bytes)} min, ${kb(bundle.gzip)} gzip (budget 25 kB gzip)`);
-  console.log(`dist/widgets/esm/  ${modules} modules`);
+  console.log(`dist/widgets/esm/  ${modules} modules, ${declarations} declaration files`);
   console.log(`dist/widgets/sample.json  ${sample}`);
   console.log('largest inputs (minified bytes): ' + dominators(bundle.metafile).map((d) => `${d.name} ${kb(d.bytes)}`).join(', '));
 }

@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { emptyDocument, parseDocument, type CandorDocument, type FormatIssue } from '../model/index.ts';
+import { emptyDocument, parseDocumentText, type CandorDocument, type FormatIssue } from '../model/index.ts';
 import { scoreDocument, toScoreJson, type DocumentScores } from '../scoring/index.ts';
 import { exportCsv, exportJson, exportMarkdown, planImport, detectFormat } from '../io/index.ts';
 import { generateSampleOrganisation } from '../sample/index.ts';
@@ -196,12 +196,9 @@ async function load(file: string, io: CliIo): Promise<Loaded> {
   if (!text.trim()) throw new InputError(`${name} is empty`);
   const format = detectFormat(text);
   if (format === 'json') {
-    const r = planImport(emptyDocument(io.now().toISOString()), text, { format: 'json' });
+    const r = parseDocumentText(text);
     if (!r.ok) throw new InputError(`${name} is not a valid Candor document`, r.error.issues);
-    // The document is what the file holds; parse it again directly for its own warnings and generatedAt.
-    const direct = parseDocument(JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text));
-    if (!direct.ok) throw new InputError(`${name} is not a valid Candor document`, direct.error.issues);
-    return { document: direct.value, format, warnings: direct.warnings };
+    return { document: r.value, format, warnings: r.warnings };
   }
   const r = planImport(emptyDocument(io.now().toISOString()), text, { format: 'csv', now: io.now().toISOString() });
   if (!r.ok) throw new InputError(`${name} is not valid Candor CSV`, r.error.issues);

@@ -190,6 +190,14 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
   const existingCycles = new Map(existing.cycles.map((c) => [c.id, c]));
   const existingObjectives = new Map(existing.objectives.map((o) => [o.id, o]));
   const existingKrs = new Map(existing.keyResults.map((k) => [k.id, k]));
+  const krsOfObjective = new Map<string, KeyResult[]>();
+  for (const k of existing.keyResults) {
+    const list = krsOfObjective.get(k.objectiveId);
+    if (list) list.push(k);
+    else krsOfObjective.set(k.objectiveId, [k]);
+  }
+  const personIds = new Set(people.map((p) => p.id));
+  const teamIds = new Set(teams.map((t) => t.id));
   const takenIds = new Set<string>([...existingObjectives.keys(), ...existingKrs.keys()]);
   const companyId = existing.objectives.find((o) => o.owner.kind === 'company')?.owner.id ?? 'company';
 
@@ -311,7 +319,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       if (kind && !(OWNER_KINDS as readonly string[]).includes(kind)) fail(at('objective_owner_kind'), 'objective_owner_kind', `expected person, team or company, got "${clip(kind)}"`);
       if (!kind && !id && !name) return undefined;
       if (!kind && id) {
-        kind = people.some((p) => p.id === id) ? 'person' : teams.some((t) => t.id === id) ? 'team' : id === companyId ? 'company' : '';
+        kind = personIds.has(id) ? 'person' : teamIds.has(id) ? 'team' : id === companyId ? 'company' : '';
         if (!kind) fail(at('objective_owner_id'), 'objective_owner_kind', `is required: "${clip(id)}" is not a known person or team id`);
       }
       if (!id) {
@@ -381,7 +389,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
   const krsOut: { record: KeyResult; row: number }[] = [];
   const krIds = new Map<string, number>();
   for (const { record: objective, draft } of objectivesOut) {
-    const siblings = existing.keyResults.filter((k) => k.objectiveId === objective.id);
+    const siblings = krsOfObjective.get(objective.id) ?? [];
     draft.krRows.forEach(({ row, cell }, position) => {
       let id = cell('key_result_id');
       let before = id ? existingKrs.get(id) : undefined;

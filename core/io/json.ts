@@ -23,17 +23,32 @@ const ORDER: Record<string, readonly string[]> = {
   reflections: ['id', 'objectiveId', 'authorId', 'at', 'score', 'wentWell', 'learned', 'nextTime'],
 };
 
+const KNOWN_SETS: Record<string, ReadonlySet<string>> = Object.fromEntries(Object.entries(ORDER).map(([k, v]) => [k, new Set(v)]));
+const NONE: readonly string[] = [];
+const NO_SET: ReadonlySet<string> = new Set();
+
 function ordered(value: unknown, context: string): unknown {
   if (Array.isArray(value)) return value.map((v) => ordered(v, context));
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
-  const known = ORDER[context] ?? [];
+  const known = ORDER[context] ?? NONE;
   const out: Record<string, unknown> = {};
-  for (const key of known) if (key in obj && obj[key] !== undefined) out[key] = ordered(obj[key], key);
-  const rest = Object.keys(obj)
-    .filter((k) => !known.includes(k) && obj[k] !== undefined)
-    .sort();
-  for (const key of rest) out[key] = ordered(obj[key], key);
+  let placed = 0;
+  for (const key of known) {
+    if (!(key in obj)) continue;
+    placed++;
+    const v = obj[key];
+    if (v !== undefined) out[key] = v !== null && typeof v === 'object' ? ordered(v, key) : v;
+  }
+  const keys = Object.keys(obj);
+  if (keys.length > placed) {
+    // Fields this build does not know (kept from newer writers) follow, alphabetically.
+    const knownSet = KNOWN_SETS[context] ?? NO_SET;
+    for (const key of keys.filter((k) => !knownSet.has(k)).sort()) {
+      const v = obj[key];
+      if (v !== undefined) out[key] = ordered(v, key);
+    }
+  }
   return out;
 }
 

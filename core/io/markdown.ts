@@ -43,10 +43,13 @@ export function escapeMarkdown(text: string): string {
 
 const tenths = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 
+const NUMBER_FORMATS = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
+
+/** Grouped thousands, and fewer decimals the larger the number: 1,250 · 12.5 · 0.25. */
 function formatNumber(n: number): string {
   const abs = Math.abs(n);
   const digits = abs >= 100 || Number.isInteger(n) ? 0 : abs >= 10 ? 1 : 2;
-  return n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return NUMBER_FORMATS[digits]!.format(n);
 }
 
 function withUnit(n: number, metric: { unit?: string | undefined; format?: string | undefined; currency?: string | undefined }): string {

@@ -45,11 +45,9 @@ const tenths = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 
 const NUMBER_FORMATS = [0, 1, 2].map((digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }));
 
-/** Grouped thousands, and fewer decimals the larger the number: 1,250 · 12.5 · 0.25. */
+/** Grouped thousands; up to two decimals below 1,000 (99.95% must not read as 100%): 1,250 · 12.5 · 99.95. */
 function formatNumber(n: number): string {
-  const abs = Math.abs(n);
-  const digits = abs >= 100 || Number.isInteger(n) ? 0 : abs >= 10 ? 1 : 2;
-  return NUMBER_FORMATS[digits]!.format(n);
+  return NUMBER_FORMATS[Number.isInteger(n) || Math.abs(n) >= 1000 ? 0 : 2]!.format(n);
 }
 
 function withUnit(n: number, metric: { unit?: string | undefined; format?: string | undefined; currency?: string | undefined }): string {

@@ -8,6 +8,11 @@ import { chromiumPath, CHROMIUM_ARGS } from '../scripts/chromium.ts';
 import { buildBundle, dominators } from '../scripts/build-widgets.ts';
 import { median, ms, kB, type BenchRow } from './table.ts';
 import { parseDocument } from '../core/model/index.ts';
+import { build as esbuild } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 const RUNS = 7;
 
@@ -62,6 +67,20 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ group: 'widgets', name: 'single-file bundle, minified', value: kB(bytes) });
     rows.push({ group: 'widgets', name: 'single-file bundle, gzip -9', value: kB(gzip), budget: '≤ 25 kB', verdict: gzip <= 25_000 ? 'within' : 'over' });
     rows.push({ group: 'widgets', name: 'largest inputs (min)', value: dominators(metafile, 5).map((d) => `${d.name} ${kB(d.bytes)}`).join(', ') });
+    // What the bundle costs before any widget code: Lit + zod/mini + core model (parseDocument) + core scoring.
+    for (const [name, code] of [
+      ['lit alone', `import { LitElement, html, svg, css } from 'lit'; console.log(LitElement, html, svg, css);`],
+      [
+        'lit + zod/mini + core/model + core/scoring (no widget code)',
+        `import { LitElement, html, svg, css } from 'lit';
+         import { parseDocumentText, parseRecord } from './core/model/index.ts';
+         import { scoreDocument, orgTree, alignmentPath, netConfidence, currentCycle, gradeOf } from './core/scoring/index.ts';
+         console.log(LitElement, html, svg, css, parseDocumentText, parseRecord, scoreDocument, orgTree, alignmentPath, netConfidence, currentCycle, gradeOf);`,
+      ],
+    ] as const) {
+      const r = await esbuild({ stdin: { contents: code, resolveDir: root, loader: 'ts' }, bundle: true, minify: true, format: 'esm', write: false, conditions: ['production'], logLevel: 'silent' });
+      rows.push({ group: 'widgets', name: `floor: ${name}, gzip -9`, value: kB(gzipSync(r.outputFiles[0]!.contents, { level: 9 }).length) });
+    }
 
     const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true });
     try {

@@ -88,6 +88,9 @@ export const treeStyles = css`
   .objective > .row .count {
     display: none;
   }
+  .meter.none svg {
+    visibility: hidden;
+  }
   @container (max-width: 420px) {
     .row {
       grid-template-columns: 16px auto minmax(0, 1fr) auto 64px;

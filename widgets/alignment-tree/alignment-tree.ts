@@ -4,8 +4,7 @@ import { orgTree, gradeOf, type OrgNode } from '../../core/scoring/index.ts';
 import { CandorElement } from '../shared/base.ts';
 import { scoresOf } from '../shared/data.ts';
 import { emit } from '../shared/emit.ts';
-import { STATUS_LABEL } from '../shared/format.ts';
-import { meter } from '../progress/meter.ts';
+import { percent, STATUS_LABEL } from '../shared/format.ts';
 import { meterStyles } from '../progress/progress.styles.ts';
 import { treeStyles } from './alignment-tree.styles.ts';
 
@@ -177,15 +176,17 @@ export class CandorAlignmentTree extends CandorElement {
 
   private _item(s: Shown, pos: number, size: number): TemplateResult {
     const node = s.node.kind === 'company' && this.companyName ? { ...s.node, name: this.companyName } : s.node;
-    const open = node.children.length > 0 && this._isOpen(s);
+    const parent = node.children.length > 0;
+    const open = parent && this._isOpen(s);
     const colour = node.status ?? (node.objectiveCount ? gradeOf(node.score) : 'stale');
-    const status = node.status ? STATUS_LABEL[node.status] : undefined;
-    const count = node.kind === 'objective' ? nothing : html`<span class="count">${node.objectiveCount} objective${node.objectiveCount === 1 ? '' : 's'}</span>`;
-    const rowId = `r${this._visible.length}`;
+    const scored = node.objectiveCount > 0 || node.kind === 'objective';
+    const fill = Math.round(Math.min(1, Math.max(0, node.score)) * 1000) / 10;
+    const index = this._visible.length;
     this._visible.push(s);
     // The group is the item's sibling, owned through aria-owns: the item's own content is only its row,
     // so its accessible name is the row ("Platform 5 objectives 48%"), not the whole subtree.
-    const groupId = open ? `g${rowId.slice(1)}` : undefined;
+    // One flat template per row (no nested templates): thousands of open rows stay affordable.
+    const groupId = open ? `g${index}` : undefined;
     return html`<li
         role="treeitem"
         class=${node.kind}
@@ -193,18 +194,22 @@ export class CandorAlignmentTree extends CandorElement {
         aria-level=${s.level}
         aria-setsize=${size}
         aria-posinset=${pos}
-        aria-expanded=${node.children.length ? String(open) : nothing}
+        aria-expanded=${parent ? String(open) : nothing}
         aria-selected=${s.key === this._focus ? 'true' : 'false'}
         aria-owns=${groupId ?? nothing}
         tabindex=${s.key === this._focus ? 0 : -1}
       >
         <div class="row ${colour}" part="row">
-          <span class="twisty" aria-hidden="true">${node.children.length ? '›' : ''}</span>
+          <span class="twisty" aria-hidden="true">${parent ? '›' : ''}</span>
           <span class="badge" aria-hidden="true">${node.kind === 'objective' ? '◎' : node.kind === 'company' ? '★' : initials(node.name)}</span>
           <span class="name">${node.name}</span>
-          ${count}
-          ${node.objectiveCount || node.kind === 'objective' ? meter({ value: node.score, locale: this.locale }) : html`<span class="count">—</span>`}
-          ${status ? html`<span class="sr-only">${status}</span>` : nothing}
+          <span class="count">${node.kind === 'objective' ? '' : `${node.objectiveCount} objective${node.objectiveCount === 1 ? '' : 's'}`}</span>
+          <span class="meter ${scored ? '' : 'none'}"
+            ><svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true"
+              ><rect class="track" width="100" height="8"></rect><rect class="fill" part="fill" width=${scored ? fill : 0} height="8"></rect></svg
+            ><span class="value">${scored ? percent(this.locale, node.score) : '—'}</span></span
+          >
+          <span class="sr-only">${node.status ? STATUS_LABEL[node.status] : ''}</span>
         </div>
       </li>
       ${open

@@ -139,7 +139,7 @@ export class CandorCheckinFeed extends CandorElement {
     const now = Date.now();
     return html`<section class="feed" aria-label="Check-ins">
       ${days.map(
-        (d) => html`<section part="day" aria-label=${dayHeading(this.locale, d.first)}>
+        (d) => html`<section part="day">
           <h3>${dayHeading(this.locale, d.first)}</h3>
           <ol>
             ${d.items.map((c) => this._entry(doc, c, now))}

@@ -113,4 +113,27 @@ describe('strict CSP and Trusted Types', () => {
     expect(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations.filter((v) => !v.includes('<b>x</b>')))).toEqual([]);
     await page.close();
   });
+
+  it('follows prefers-color-scheme and prefers-reduced-motion of the host', async () => {
+    const page = await browser.newPage();
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await page.goto(base + '/');
+    await page.waitForFunction(() => document.querySelector('candor-objective')?.shadowRoot?.querySelector('[part=card]'));
+    const look = await page.evaluate(() => {
+      const card = document.querySelector('candor-objective')!.shadowRoot!.querySelector('[part=card]')!;
+      const fill = document.querySelector('candor-progress')!.shadowRoot!.querySelector('[part=fill]')!;
+      return { background: getComputedStyle(card).backgroundColor, transition: getComputedStyle(fill).transitionDuration };
+    });
+    expect(look.background).toBe('rgb(21, 27, 35)');
+    expect(look.transition).toBe('0s');
+    // An explicit theme wins over the system preference.
+    const light = await page.evaluate(async () => {
+      const el = document.querySelector('candor-objective')! as HTMLElement & { updateComplete: Promise<boolean> };
+      el.setAttribute('theme', 'light');
+      await el.updateComplete;
+      return getComputedStyle(el.shadowRoot!.querySelector('[part=card]')!).backgroundColor;
+    });
+    expect(light).toBe('rgb(255, 255, 255)');
+    await page.close();
+  });
 });

@@ -1,8 +1,7 @@
 // Runs inside Chromium for bench/core-store.bench.ts (bundled with esbuild, served from 127.0.0.1).
 import { openCandorDB, loadWorkspace, persistWorkspace, type CandorDatabase } from '../core/store/idb.ts';
-import { materialise } from '../core/store/space.ts';
+import type { CandorDocument } from '../core/model/index.ts';
 import type { Workspace } from '../core/store/workspace.ts';
-import * as Y from 'yjs';
 
 const DB = 'candor-bench';
 let db: CandorDatabase | undefined;
@@ -25,21 +24,15 @@ function decode(buf: ArrayBuffer): { space: string; update: Uint8Array }[] {
 }
 
 const api = {
-  /** Stores the spaces' updates (one log entry each) and the materialised snapshot. */
-  async seed(url: string) {
-    const entries = decode(await (await fetch(url)).arrayBuffer());
+  /** Stores the spaces' updates (one log entry each) and the materialised snapshot (computed in Node, sent as JSON). */
+  async seed(spacesUrl: string, documentUrl: string) {
+    const entries = decode(await (await fetch(spacesUrl)).arrayBuffer());
+    const document = (await (await fetch(documentUrl)).json()) as CandorDocument;
     const d = await openCandorDB({ name: DB });
     await d.clear();
     let t = performance.now();
     await d.append(entries);
     const writeMs = performance.now() - t;
-    const spaces = new Map<string, Y.Doc>();
-    for (const e of entries) {
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, e.update);
-      spaces.set(e.space, doc);
-    }
-    const { document } = materialise(spaces);
     t = performance.now();
     await d.saveSnapshot('bench', document, document.generatedAt);
     const snapshotWriteMs = performance.now() - t;

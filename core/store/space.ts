@@ -601,11 +601,14 @@ type Rec = { id: string };
 /** Which spaces hold each id of a collection, kept up to date part by part. */
 interface MergeState {
   parts: Map<SpaceId, readonly Rec[]>;
-  owners: Map<string, SpaceId[]>;
+  /** The space holding an id, or the sorted spaces when several do (rare: no array per id otherwise). */
+  owners: Map<string, SpaceId | SpaceId[]>;
   /** How many ids are held by more than one space. */
   shared: number;
 }
 const mergeStates = new WeakMap<object, Map<CollectionName, MergeState>>();
+
+const firstOwner = (owners: SpaceId | SpaceId[]): SpaceId => (typeof owners === 'string' ? owners : owners[0]!);
 
 function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, readonly Rec[]])[], collection: CollectionName, issues: SpaceIssue[]): Rec[] {
   const current = new Map(parts);
@@ -613,12 +616,18 @@ function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, 
     if (current.get(space) === old) continue;
     for (const { id } of old) {
       const owners = state.owners.get(id);
-      if (!owners) continue;
+      if (owners === undefined) continue;
+      if (typeof owners === 'string') {
+        if (owners === space) state.owners.delete(id);
+        continue;
+      }
       const i = owners.indexOf(space);
       if (i < 0) continue;
       owners.splice(i, 1);
-      if (owners.length === 1) state.shared--;
-      if (owners.length === 0) state.owners.delete(id);
+      if (owners.length === 1) {
+        state.shared--;
+        state.owners.set(id, owners[0]!);
+      }
     }
     state.parts.delete(space);
   }
@@ -628,11 +637,13 @@ function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, 
     if (state.parts.get(space) === records) continue;
     for (const { id } of records) {
       const owners = state.owners.get(id);
-      if (!owners) state.owners.set(id, [space]);
-      else {
+      if (owners === undefined) state.owners.set(id, space);
+      else if (typeof owners === 'string') {
+        state.owners.set(id, [owners, space].sort());
+        state.shared++;
+      } else {
         owners.push(space);
         owners.sort();
-        if (owners.length === 2) state.shared++;
       }
     }
     state.parts.set(space, records);
@@ -644,7 +655,7 @@ function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, 
   for (const [space, records] of parts) {
     for (const record of records) {
       if (state.shared > 0) {
-        const first = state.owners.get(record.id)![0]!;
+        const first = firstOwner(state.owners.get(record.id)!);
         if (first !== space) {
           issues.push({
             space,

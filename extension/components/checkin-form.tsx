@@ -67,6 +67,7 @@ export function CheckInForm({ keyResult, verdict, milestonesDone, onSave, onCanc
     if (note.trim()) draft.note = note.trim();
     setError('');
     setBusy(true);
+    performance.mark('candor:checkin-submit');
     try {
       await onSave(draft);
       setNote('');

@@ -16,10 +16,22 @@ const STATUS_KEYS: Record<Status, MessageKey> = {
 };
 export const statusLabel = (status: Status): string => t(STATUS_KEYS[status]);
 
+// Intl formatters are costly to build (≈ 1 ms each): build each once per page.
+const formatters = new Map<string, Intl.NumberFormat | Intl.RelativeTimeFormat>();
+function cached<T extends Intl.NumberFormat | Intl.RelativeTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+const relativeFormat = () => cached('rtf', () => new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' }));
+const numberFormat = () => cached('num', () => new Intl.NumberFormat(uiLanguage(), { maximumFractionDigits: 2 }));
+const currencyFormat = (currency: string) =>
+  cached(`cur:${currency}`, () => new Intl.NumberFormat(uiLanguage(), { style: 'currency', currency, maximumFractionDigits: 2 }));
+
 /** "3 days ago", "in 2 hours": relative to `now`, in the UI language. */
 export function relativeTime(iso: string, now: Date): string {
   const seconds = (Date.parse(iso) - now.getTime()) / 1000;
-  const rtf = new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' });
+  const rtf = relativeFormat();
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(Math.round(seconds), 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
@@ -34,9 +46,14 @@ export function formatValue(kr: KeyResult, value: number | undefined): string {
   const m = kr.metric;
   if (m.kind === 'boolean') return value >= 1 ? t('done') : t('notDone');
   if (m.kind === 'milestones') return `${value}/${m.items.length}`;
-  const num = new Intl.NumberFormat(uiLanguage(), { maximumFractionDigits: 2 }).format(value);
+  const num = numberFormat().format(value);
   if ('format' in m && m.format === 'currency' && m.currency) {
-    return new Intl.NumberFormat(uiLanguage(), { style: 'currency', currency: String(m.currency), maximumFractionDigits: 2 }).format(value);
+    try {
+      return currencyFormat(String(m.currency)).format(value);
+    } catch {
+      // an unknown currency code: show the number with the code
+      return `${num} ${String(m.currency)}`;
+    }
   }
   if ('format' in m && m.format === 'percent') return `${num} %`;
   return m.unit ? `${num} ${m.unit}` : num;

@@ -66,8 +66,44 @@ export function isDue(v: KeyResultVerdict): boolean {
   return v.due && v.status !== 'done';
 }
 
+/**
+ * The part of a document my goals depend on: my objectives in `cycleId` (and those holding a key
+ * result I own), everything aligned below them (their scores may roll up), their key results and
+ * check-ins, and the people and cycles. Scoring this instead of the whole organisation keeps the
+ * first paint fast; the objectives' verdicts are the same.
+ */
+export function documentForMe(doc: CandorDocument, me: string, cycleId: string): CandorDocument {
+  const owners = keyResultOwners(doc);
+  const children = new Map<string, Objective[]>();
+  for (const o of doc.objectives) {
+    if (o.parentId === undefined) continue;
+    const list = children.get(o.parentId);
+    if (list) list.push(o);
+    else children.set(o.parentId, [o]);
+  }
+  const keep = new Set<string>();
+  const stack = doc.objectives.filter((o) => o.cycleId === cycleId && isMine(o, me, owners));
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (keep.has(o.id)) continue;
+    keep.add(o.id);
+    if (o.rollup !== 'key-results') stack.push(...(children.get(o.id) ?? []));
+  }
+  const keyResults = doc.keyResults.filter((k) => keep.has(k.objectiveId));
+  const krIds = new Set(keyResults.map((k) => k.id));
+  return {
+    ...doc,
+    objectives: doc.objectives.filter((o) => keep.has(o.id)),
+    keyResults,
+    checkIns: doc.checkIns.filter((c) => krIds.has(c.keyResultId)),
+    comments: [],
+    kudos: [],
+    reflections: doc.reflections.filter((r) => r.authorId === me && keep.has(r.objectiveId)),
+  };
+}
+
 /** My goals in the cycle to show, with verdicts and "why it matters". */
-export function goalsView(doc: CandorDocument, scores: DocumentScores, me: string | undefined, at: Date): GoalsView {
+export function goalsView(doc: CandorDocument, scores: DocumentScores, me: string | undefined, at: Date, full?: CandorDocument): GoalsView {
   const cycle = cycleToShow(doc, at);
   if (!cycle || !me) return { objectives: [], dueCount: 0, ...(cycle ? { cycle: cycleView(cycle, at) } : {}) };
   const owners = keyResultOwners(doc);
@@ -86,7 +122,7 @@ export function goalsView(doc: CandorDocument, scores: DocumentScores, me: strin
       keyResults.push({ keyResult, verdict: v });
       if (objective.state !== 'closed' && isDue(v) && (!keyResult.ownerId || keyResult.ownerId === me)) dueCount++;
     }
-    objectives.push({ objective, verdict, keyResults, why: alignmentPath(doc, objective.id), reflected: reflected.has(objective.id) });
+    objectives.push({ objective, verdict, keyResults, why: alignmentPath(full ?? doc, objective.id), reflected: reflected.has(objective.id) });
   }
   objectives.sort((a, b) => (a.objective.order ?? 0) - (b.objective.order ?? 0) || a.objective.createdAt.localeCompare(b.objective.createdAt));
   return { cycle: cycleView(cycle, at), objectives, dueCount };

@@ -96,9 +96,10 @@ export async function openPersistence(): Promise<Persistence> {
       };
     },
     async flush() {
-      await store?.flush();
-      // The first paint of the next new tab reads this; written after the commit, not awaited by it.
-      void store?.snapshot().catch(() => {});
+      const local = store;
+      await local?.flush();
+      // The next new tab's first paint reads this: written in a task after the commit, never delaying it.
+      if (local) setTimeout(() => void local.snapshot().catch(() => {}), 0);
     },
     async replaceWith(ws, doc) {
       writeDocument(ws, doc);

@@ -94,7 +94,20 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
   const listeners = new Set<() => void>();
   const spaceListeners = new Set<(id: string, doc: Y.Doc) => void>();
   let known = new Set(ws.spaces.keys());
+  // Listeners re-materialise and re-score: run them in a task of their own, after the write that
+  // caused them has committed, and once for a burst of updates.
+  let scheduled = false;
+  let writing = 0;
   const notify = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      if (writing) return void notify();
+      notifyNow();
+    }, 0);
+  };
+  const notifyNow = () => {
     for (const [id, doc] of ws.spaces) {
       if (known.has(id)) continue;
       known.add(id);
@@ -105,8 +118,13 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
   let detach = persistence.attach(ws, notify);
 
   async function write(fn: () => void): Promise<void> {
-    fn();
-    await persistence.flush();
+    writing++;
+    try {
+      fn();
+      await persistence.flush();
+    } finally {
+      writing--;
+    }
   }
 
   return {
@@ -118,7 +136,14 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
     put: (collection, record) => write(() => putRecord(ws, collection, record)),
     checkIn: (record) => write(() => checkInRecord(ws, record)),
     remove: (collection, id) => write(() => ws.delete(collection, id)),
-    importDocument: (doc: CandorDocument) => persistence.replaceWith(ws, doc),
+    async importDocument(doc: CandorDocument) {
+      writing++;
+      try {
+        await persistence.replaceWith(ws, doc);
+      } finally {
+        writing--;
+      }
+    },
     spaces: () => ws.spaces,
     onSpaceAdded(listener) {
       spaceListeners.add(listener);
@@ -127,7 +152,7 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
     backups: () => persistence.backups(),
     restoreBackup: async (id) => {
       await persistence.restoreBackup(ws, id);
-      notify();
+      notifyNow();
     },
     setMe(me: string) {
       if (me === ws.me) return;
@@ -137,7 +162,7 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
       ws = next;
       known = new Set(ws.spaces.keys());
       detach = persistence.attach(ws, notify);
-      notify();
+      notifyNow();
       // The first paint reads the snapshot kept under my id: write it now, not at the next change.
       void persistence.flush().catch(() => undefined);
     },

@@ -12,9 +12,16 @@ let x: Loaded;
 
 async function exportJson(page: Page): Promise<Record<string, unknown>> {
   await page.goto(x.url('options.html#data'));
-  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
-  const path = await download.path();
-  return JSON.parse(readFileSync(path, 'utf8'));
+  await page.locator('#export-json').waitFor();
+  // A click right after a restart is occasionally dropped by a busy browser: click again, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.locator('#export-json').click()]);
+      return JSON.parse(readFileSync(await download.path(), 'utf8'));
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
 }
 
 async function importFile(page: Page, path: string): Promise<void> {

@@ -34,3 +34,6 @@ export function memoryPersistence(initial?: CandorDocument): Persistence & { wri
 }
 
 export const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
+
+/** Lets the backend's deferred change notification run (it re-materialises after each commit). */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 5));

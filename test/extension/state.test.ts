@@ -5,7 +5,7 @@ import { generateSampleOrganisation } from '../../core/sample/index.ts';
 import { createAppState } from '../../extension/state/app-state.ts';
 import { openBackend } from '../../extension/state/workspace-backend.ts';
 import { defaultSettings } from '../../extension/lib/settings.ts';
-import { memoryPersistence, day } from './helpers.ts';
+import { memoryPersistence, day, settle } from './helpers.ts';
 
 const NOW = day('2026-08-12'); // a Wednesday in Q3 2026
 
@@ -53,6 +53,7 @@ describe('app state', () => {
     const { state, changes } = await build();
     const before = state.goals.value.objectives[0]!.keyResults[0]!.verdict.score;
     await state.actions.checkIn({ keyResultId: 'k1', value: 60, confidence: 0.8 });
+    await settle();
     const kr = state.goals.value.objectives[0]!.keyResults[0]!;
     expect(before).toBe(0);
     expect(kr.verdict.score).toBeCloseTo(0.6);
@@ -76,6 +77,7 @@ describe('app state', () => {
     const pulse = state.teamPulse.value;
     expect(pulse.map((p) => p.id)).toEqual(['c-ben']);
     await state.actions.giveKudos(pulse[0]!);
+    await settle();
     const kudos = state.document.value.kudos;
     expect(kudos).toHaveLength(1);
     expect(kudos[0]).toMatchObject({ fromId: 'ana', toIds: ['ben'], target: { kind: 'checkIn', id: 'c-ben' } });
@@ -85,8 +87,10 @@ describe('app state', () => {
     const { state } = await build();
     expect(state.toCelebrate.value).toHaveLength(0);
     await state.actions.checkIn({ keyResultId: 'k2', done: true, confidence: 1 });
+    await settle();
     expect(state.toCelebrate.value.map((k) => k.keyResult.id)).toEqual(['k2']);
     await state.actions.markCelebrated(['k2']);
+    await settle();
     expect(state.toCelebrate.value).toHaveLength(0);
   });
 
@@ -98,8 +102,10 @@ describe('app state', () => {
     const view = state.goals.value;
     expect(view.cycle?.ended).toBe(true);
     await state.actions.reflect('o1', view.objectives[0]!.verdict.score, { wentWell: 'pairing', learned: 'start earlier', nextTime: 'weekly demos' });
+    await settle();
     expect(state.goals.value.objectives[0]!.reflected).toBe(true);
     await state.actions.rollOver(['o1'], presetCycle('quarter', '2026-10-02'));
+    await settle();
     const after = state.document.value;
     const copy = after.objectives.find((o) => o.cycleId === '2026-q4');
     expect(copy).toMatchObject({ title: 'Faster onboarding', parentId: 'co', state: 'active' });
@@ -126,6 +132,27 @@ describe('app state', () => {
       expect(o.verdict.score).toBeGreaterThanOrEqual(0);
       expect(o.verdict.score).toBeLessThanOrEqual(1);
       expect(o.keyResults.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('first paint', () => {
+  it('scoring only my part of the organisation gives the same goals as scoring all of it', async () => {
+    const { scoreDocument } = await import('../../core/scoring/index.ts');
+    const { goalsView, documentForMe, cycleToShow } = await import('../../extension/state/derive.ts');
+    const sample = generateSampleOrganisation({ seed: 5, people: 30, at: '2026-08-12' });
+    const people = [...new Set(sample.objectives.filter((o) => o.owner.kind === 'person').map((o) => o.owner.id))].slice(0, 6);
+    expect(people.length).toBeGreaterThan(2);
+    for (const me of people) {
+      const full = goalsView(sample, scoreDocument(sample, { at: NOW }), me, NOW);
+      const mine = documentForMe(sample, me, cycleToShow(sample, NOW)!.id);
+      expect(mine.checkIns.length).toBeLessThan(sample.checkIns.length);
+      const fast = goalsView(mine, scoreDocument(mine, { at: NOW }), me, NOW, sample);
+      expect(fast.dueCount).toBe(full.dueCount);
+      expect(fast.objectives.map((o) => [o.objective.id, o.verdict.score, o.verdict.status, o.why.map((w) => w.id)])).toEqual(
+        full.objectives.map((o) => [o.objective.id, o.verdict.score, o.verdict.status, o.why.map((w) => w.id)]),
+      );
+      expect(fast.objectives.flatMap((o) => o.keyResults.map((k) => [k.verdict.score, k.verdict.due]))).toEqual(full.objectives.flatMap((o) => o.keyResults.map((k) => [k.verdict.score, k.verdict.due])));
     }
   });
 });

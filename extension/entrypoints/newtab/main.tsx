@@ -4,12 +4,26 @@
 import '../../components/base.css';
 import './newtab.css';
 import { render } from 'preact';
+import type { CandorDocument } from '../../../core/model/index.ts';
 import { scoreDocument } from '../../../core/scoring/index.ts';
-import { goalsView, pulse } from '../../state/derive.ts';
+import { goalsView, pulse, cycleToShow, documentForMe } from '../../state/derive.ts';
 import { readSnapshot } from '../../lib/snapshot.ts';
 import { NewTabLayout } from './layout.tsx';
 
 const ME_MIRROR = 'candor:me';
+
+declare global {
+  interface Window {
+    /** Started by /newtab-boot.js while the page was parsed. */
+    candorSnapshot?: Promise<{ me: string; document: CandorDocument } | null>;
+  }
+}
+
+async function snapshotOf(me: string): Promise<CandorDocument | null> {
+  const early = await window.candorSnapshot?.catch(() => null);
+  if (early && early.me === me) return early.document;
+  return readSnapshot(me).catch(() => null);
+}
 
 async function firstPaint(root: HTMLElement): Promise<boolean> {
   let me: string | null = null;
@@ -19,10 +33,17 @@ async function firstPaint(root: HTMLElement): Promise<boolean> {
     return false;
   }
   if (!me) return false;
-  const doc = await readSnapshot(me).catch(() => null);
+  performance.mark('candor:first-paint-start');
+  const doc = await snapshotOf(me);
+  performance.mark('candor:snapshot-read');
   if (!doc) return false;
   const now = new Date();
-  const view = goalsView(doc, scoreDocument(doc, { at: now }), me, now);
+  const cycle = cycleToShow(doc, now);
+  if (!cycle) return false;
+  // Score only what my goals depend on; alignment ("why it matters") reads the whole document.
+  const mine = documentForMe(doc, me, cycle.id);
+  const view = goalsView(mine, scoreDocument(mine, { at: now }), me, now, doc);
+  performance.mark('candor:scored');
   if (!view.objectives.length) return false;
   render(<NewTabLayout view={view} pulse={pulse(doc, [], me)} now={now} />, root);
   performance.mark('candor:goals-painted');

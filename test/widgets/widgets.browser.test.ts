@@ -193,6 +193,23 @@ describe('candor-alignment-tree', () => {
     expect(team.getAttribute('aria-expanded')).toBe('true');
   });
 
+  it('pages a huge branch: opening a 450-person team renders 200 and a "Show more" item', async () => {
+    const doc = sample();
+    for (let i = 0; i < 450; i++) doc.people.push({ id: `extra-${i}`, name: `Extra Person ${i}`, teamIds: ['team-mobile'] });
+    const el = await mount('candor-alignment-tree', { document: doc }, { 'team-id': 'team-mobile' });
+    const root = el.shadowRoot!;
+    const levelTwo = () => root.querySelectorAll('[role=treeitem][aria-level="2"]');
+    expect(levelTwo().length).toBe(201);
+    const more = root.querySelector('.more') as HTMLElement;
+    expect(more.textContent).toMatch(/Show 200 more of \d+/);
+    expect(more.getAttribute('aria-setsize')).toBe('201');
+    more.focus();
+    await userEvent.keyboard('{Enter}');
+    await el.updateComplete;
+    expect(levelTwo().length).toBe(401);
+    expect((root.activeElement as HTMLElement).getAttribute('aria-posinset')).toBe('201');
+  });
+
   it('roots the tree at a team', async () => {
     const el = await mount('candor-alignment-tree', { document: sample() }, { 'team-id': 'team-mobile' });
     const item = el.shadowRoot!.querySelector('[role=treeitem]')!;

@@ -88,6 +88,10 @@ export const treeStyles = css`
   .objective > .row .count {
     display: none;
   }
+  .more .name {
+    color: var(--_accent);
+    font-weight: 600;
+  }
   .meter.none svg {
     visibility: hidden;
   }

@@ -14,6 +14,8 @@ interface Shown {
   key: string;
   level: number;
   parent?: Shown;
+  /** A "Show N more" row standing for the parent's children beyond its page. */
+  more?: number;
 }
 
 const trees = new WeakMap<CandorDocument, Map<string, OrgNode>>();
@@ -64,6 +66,7 @@ export class CandorAlignmentTree extends CandorElement {
     expandDepth: { type: Number, attribute: 'expand-depth' },
     label: { type: String },
     companyName: { type: String, attribute: 'company-name' },
+    pageSize: { type: Number, attribute: 'page-size' },
     _expanded: { state: true },
   };
 
@@ -75,13 +78,17 @@ export class CandorAlignmentTree extends CandorElement {
   declare label: string | undefined;
   /** The name shown on the company node (default: the name core scoring gives it). */
   declare companyName: string | undefined;
+  /** Children rendered per branch before a "Show more" item (default 200), so opening a huge team stays quick. */
+  declare pageSize: number;
   declare private _expanded: Set<string> | undefined;
   private _focus: string | undefined;
   private _visible: Shown[] = [];
+  private _limits = new Map<string, number>();
 
   constructor() {
     super();
     this.expandDepth = 1;
+    this.pageSize = 200;
   }
 
   private _root(doc: CandorDocument): OrgNode | undefined {
@@ -130,6 +137,7 @@ export class CandorAlignmentTree extends CandorElement {
     const s = this._visible[at];
     if (!s) return;
     let handled = true;
+    const branch = !s.more && s.node.children.length > 0;
     switch (e.key) {
       case 'ArrowDown':
         this._moveTo(this._visible[at + 1]?.key);
@@ -144,11 +152,11 @@ export class CandorAlignmentTree extends CandorElement {
         this._moveTo(this._visible[this._visible.length - 1]?.key);
         break;
       case 'ArrowRight':
-        if (s.node.children.length && !this._isOpen(s)) this._toggle(s, true);
-        else if (s.node.children.length) this._moveTo(this._visible[at + 1]?.key);
+        if (branch && !this._isOpen(s)) this._toggle(s, true);
+        else if (branch) this._moveTo(this._visible[at + 1]?.key);
         break;
       case 'ArrowLeft':
-        if (s.node.children.length && this._isOpen(s)) this._toggle(s, false);
+        if (branch && this._isOpen(s)) this._toggle(s, false);
         else this._moveTo(s.parent?.key);
         break;
       case 'Enter':
@@ -162,6 +170,14 @@ export class CandorAlignmentTree extends CandorElement {
   };
 
   private _activate(s: Shown) {
+    if (s.more !== undefined && s.parent) {
+      // Show the next page of the parent's children and move to the first of them.
+      const shown = this._limit(s.parent.key);
+      this._limits.set(s.parent.key, shown + this.pageSize);
+      const first = s.parent.node.children[shown];
+      this._moveTo(first ? `${s.parent.key}/${first.kind}:${first.id}` : s.parent.key);
+      return;
+    }
     this._focus = s.key;
     this.requestUpdate();
     this._toggle(s);
@@ -173,6 +189,27 @@ export class CandorAlignmentTree extends CandorElement {
     const s = this._shownByKey(item?.dataset.key);
     if (s) this._activate(s);
   };
+
+  private _limit(key: string): number {
+    return this._limits.get(key) ?? Math.max(1, this.pageSize || 200);
+  }
+
+  private _moreItem(parent: Shown, hidden: number, pos: number, size: number): TemplateResult {
+    const s: Shown = { node: parent.node, key: `${parent.key}/+more`, level: parent.level + 1, parent, more: hidden };
+    this._visible.push(s);
+    return html`<li
+      role="treeitem"
+      class="more"
+      data-key=${s.key}
+      aria-level=${s.level}
+      aria-setsize=${size}
+      aria-posinset=${pos}
+      aria-selected=${s.key === this._focus ? 'true' : 'false'}
+      tabindex=${s.key === this._focus ? 0 : -1}
+    >
+      <div class="row" part="row"><span></span><span class="badge" aria-hidden="true">+</span><span class="name">Show ${Math.min(hidden, this.pageSize)} more of ${hidden}…</span></div>
+    </li>`;
+  }
 
   private _item(s: Shown, pos: number, size: number): TemplateResult {
     const node = s.node.kind === 'company' && this.companyName ? { ...s.node, name: this.companyName } : s.node;
@@ -212,11 +249,18 @@ export class CandorAlignmentTree extends CandorElement {
           <span class="sr-only">${node.status ? STATUS_LABEL[node.status] : ''}</span>
         </div>
       </li>
-      ${open
-        ? html`<ul role="group" id=${groupId!}>
-            ${node.children.map((c, i) => this._item({ node: c, key: `${s.key}/${c.kind}:${c.id}`, level: s.level + 1, parent: s }, i + 1, node.children.length))}
-          </ul>`
-        : nothing}`;
+      ${open ? this._group(s, groupId!) : nothing}`;
+  }
+
+  private _group(s: Shown, id: string): TemplateResult {
+    const all = s.node.children;
+    const limit = this._limit(s.key);
+    const shown = all.length > limit ? all.slice(0, limit) : all;
+    const size = shown.length + (all.length > limit ? 1 : 0);
+    return html`<ul role="group" id=${id}>
+      ${shown.map((c, i) => this._item({ node: c, key: `${s.key}/${c.kind}:${c.id}`, level: s.level + 1, parent: s }, i + 1, size))}
+      ${all.length > limit ? this._moreItem(s, all.length - limit, size, size) : nothing}
+    </ul>`;
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {

@@ -104,7 +104,21 @@ const round = (x: number, decimals: number) => {
   return Math.round(x * f) / f;
 };
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** Day number → `YYYY-MM-DDT`; a sample spans a few hundred days, and formatting half a million instants must be cheap. */
+const dayPrefixes = new Map<number, string>();
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** An ISO instant in UTC to the second, e.g. `2026-05-18T07:12:00Z`. */
+function iso(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const day = Math.floor(seconds / 86_400);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  const s = seconds - day * 86_400;
+  return `${prefix}${pad2(Math.floor(s / 3600))}:${pad2(Math.floor(s / 60) % 60)}:${pad2(s % 60)}Z`;
+}
 const dayMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
 
 function slug(s: string): string {

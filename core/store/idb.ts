@@ -131,6 +131,8 @@ export interface OpenOptions {
   name?: string;
   /** Open at this schema version (tests of migrations); default {@link DB_VERSION}. */
   version?: number;
+  /** The schema steps to run (tests of failing migrations); default {@link MIGRATIONS}. */
+  migrations?: readonly Migration[];
   /** Another tab holds an older version open and has not closed it yet: tell the person to close it. */
   onBlocked?: (info: { currentVersion: number; wantedVersion: number | null }) => void;
   /** Give up waiting for blocking tabs after this many ms (rejects with a `blocked` CandorStorageError). Default: wait. */
@@ -315,12 +317,15 @@ export class CandorDatabase {
  */
 export async function openCandorDB(options: OpenOptions = {}): Promise<CandorDatabase> {
   const name = options.name ?? DB_NAME;
-  const version = options.version ?? DB_VERSION;
-  const steps = MIGRATIONS.filter((m) => m.version <= version);
+  const all = options.migrations ?? MIGRATIONS;
+  const version = options.version ?? all[all.length - 1]!.version;
+  const steps = all.filter((m) => m.version <= version);
   let handle: CandorDatabase | undefined;
   let gaveUp = false;
   const opening = openDB<CandorDB>(name, version, {
     upgrade(db, oldVersion, _newVersion, tx) {
+      // A failed upgrade surfaces as the open request's error; the transaction's own rejection is expected.
+      tx.done.catch(() => {});
       const run = async () => {
         for (const step of steps) {
           if (step.version <= oldVersion) continue;

@@ -12,6 +12,7 @@ import {
   DB_VERSION,
   MIGRATIONS,
   type CandorDatabase,
+  type Migration,
 } from '../../core/store/idb.ts';
 import { connectBroadcast } from '../../core/store/broadcast.ts';
 import { CandorStorageError, toStorageError } from '../../core/store/errors.ts';
@@ -277,6 +278,36 @@ export function storeSuite(environment: string): void {
         expect(backups[0]!.reason).toMatch(/before migration 3/);
       });
     }
+  });
+
+  it(`a failing migration rolls the whole upgrade back and keeps the old data (${environment})`, async () => {
+    const name = dbName();
+    const { ws } = seededWorkspace();
+    const old = await open(name, { version: 2 });
+    await saveWorkspace(old, ws);
+    old.close();
+    const broken = [
+      ...MIGRATIONS,
+      {
+        version: DB_VERSION + 1,
+        description: 'A step that fails half way, after rewriting some rows.',
+        changesData: true,
+        async upgrade(_db, tx) {
+          await tx.objectStore('updates').clear();
+          throw new Error('boom');
+        },
+      } satisfies Migration,
+    ];
+    const quiet = console.error;
+    console.error = () => {};
+    const err = await openCandorDB({ name, migrations: broken }).catch((e) => e);
+    console.error = quiet;
+    expect(err).toBeInstanceOf(CandorStorageError);
+    const db = await open(name, { version: 2 }); // would fail if the broken upgrade had gone through
+    expect(db.version).toBe(2);
+    const loaded = await loadWorkspace(db, { me: 'ana' });
+    expect(comparable(loaded.document)).toEqual(comparable(ws.document));
+    expect(await db.listBackups()).toEqual([]);
   });
 
   describe(`IndexedDB connections across tabs (${environment})`, () => {

@@ -28,6 +28,8 @@ const delivery: number[] = [];
 const ackLatency: number[] = [];
 const acked: string[] = [];
 let errors = 0;
+let observed = 0;
+let readUpdates = 0;
 let unacked = 0;
 const errorSamples = new Set<string>();
 
@@ -35,10 +37,14 @@ const connectStarted = now();
 for (const person of job.people) {
   const own = new Y.Doc();
   const read = new Y.Doc();
+  read.on('update', () => readUpdates++);
   collectionLog(read, 'checkIns').observe((event) => {
+    observed++;
     const at = now();
     for (const item of event.changes.added) {
-      for (const value of item.content.getContent() as { benchSentAt?: number }[]) {
+      for (const entry of item.content.getContent() as unknown[]) {
+        // The store keeps write-once records as JSON text (or, in older layouts, objects).
+        const value = (typeof entry === 'string' ? JSON.parse(entry) : entry) as { benchSentAt?: number } | null;
         if (value?.benchSentAt) delivery.push(at - value.benchSentAt);
       }
     }
@@ -92,6 +98,7 @@ await Promise.all(
   }),
 );
 await sleep(1500); // let the last deliveries land
+if (process.env.CANDOR_LOAD_DEBUG) console.error(`worker: ${observed} observed, ${readUpdates} read-doc updates, ${delivery.length} deliveries`);
 send({ type: 'done', delivery, ackLatency, acked, errors, unacked, errorSamples: [...errorSamples] });
 for (const c of clients) c.conn.destroy();
 setTimeout(() => process.exit(0), 200);

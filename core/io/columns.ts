@@ -79,5 +79,5 @@ export function normaliseColumn(header: string): string {
     .toLowerCase()
     .replace(/[\s\-]+/g, '_')
     .replace(/[^a-z0-9_]/g, '');
-  return COLUMN_ALIASES[key] ?? key;
+  return Object.hasOwn(COLUMN_ALIASES, key) ? COLUMN_ALIASES[key]! : key;
 }

@@ -116,7 +116,7 @@ function columnFor(path: string, prefix: string, table: Record<string, CsvColumn
   let rest = path.startsWith(prefix + '.') ? path.slice(prefix.length + 1) : path;
   rest = rest.replace(/\[\d+\].*$/, '');
   while (rest) {
-    if (table[rest]) return table[rest];
+    if (Object.hasOwn(table, rest)) return table[rest];
     const dot = rest.lastIndexOf('.');
     if (dot < 0) break;
     rest = rest.slice(0, dot);
@@ -460,7 +460,7 @@ function metricOf(
   decimalComma: boolean,
 ): Record<string, unknown> {
   const kindText = cell('metric_kind').toLowerCase().replace(/[\s_]+/g, '-');
-  let kind: Metric['kind'] | undefined = kindText ? METRIC_ALIASES[kindText] : undefined;
+  let kind: Metric['kind'] | undefined = kindText && Object.hasOwn(METRIC_ALIASES, kindText) ? METRIC_ALIASES[kindText] : undefined;
   if (kindText && !kind) fail(row, 'metric_kind', `expected increase, decrease, maintain-above, maintain-below, milestones or boolean, got "${clip(cell('metric_kind'))}"`);
   if (!kind) {
     if (cell('start') && cell('target')) {

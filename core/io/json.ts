@@ -31,7 +31,7 @@ function ordered(value: unknown, context: string): unknown {
   if (Array.isArray(value)) return value.map((v) => ordered(v, context));
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
-  const known = ORDER[context] ?? NONE;
+  const known = Object.hasOwn(ORDER, context) ? ORDER[context]! : NONE;
   const out: Record<string, unknown> = {};
   let placed = 0;
   for (const key of known) {
@@ -43,10 +43,11 @@ function ordered(value: unknown, context: string): unknown {
   const keys = Object.keys(obj);
   if (keys.length > placed) {
     // Fields this build does not know (kept from newer writers) follow, alphabetically.
-    const knownSet = KNOWN_SETS[context] ?? NO_SET;
+    const knownSet = Object.hasOwn(KNOWN_SETS, context) ? KNOWN_SETS[context]! : NO_SET;
     for (const key of keys.filter((k) => !knownSet.has(k)).sort()) {
       const v = obj[key];
-      if (v !== undefined) out[key] = ordered(v, key);
+      // defineProperty, not assignment: an unknown field named "__proto__" must stay a field.
+      if (v !== undefined) Object.defineProperty(out, key, { value: ordered(v, key), enumerable: true, writable: true, configurable: true });
     }
   }
   return out;

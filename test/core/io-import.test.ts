@@ -259,6 +259,7 @@ describe('CSV import', () => {
     expect(msg('cycle,objective_title\n2026-q2,"open')).toMatch(/^row 2, column #2: a quoted field is not closed/);
     expect(msg('cycle,objective_title,objective_owner_kind\n2026-q2,A,company,extra')).toMatch(/^row 2: has 4 fields but the header has 3/);
     expect(msg('cycle,cycle\n1,2')).toMatch(/row 1, column cycle: the column appears twice/);
+    expect(msg('cycle,objective_title,objective_owner_kind,key_result_title,metric_kind\n2026-q2,A,company,B,constructor')).toMatch(/^row 2, column metric_kind: expected increase/);
     expect(msg('cycle,objective_title,objective_owner_kind,key_result_title,metric_kind,milestones\n2026-q2,A,company,B,milestones,"[a] x\n[a] y"')).toBe('row 2, column milestones: milestone id "a" appears twice');
   });
 
@@ -266,6 +267,30 @@ describe('CSV import', () => {
     const doc = fixture();
     const plan = expectPlan(planImport(doc, 'cycle,objective_title,objective_owner_kind,objective_owner_id,notes\n2026-q2,A,person,ghost,hello', { now: NOW }));
     expect(plan.warnings).toEqual(['column "notes" is not a Candor column and was ignored', 'row 2: no person with id "ghost"']);
+  });
+});
+
+describe('hostile JSON', () => {
+  it('refuses deep nesting with a message instead of overflowing the stack', () => {
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    expectError(planImport(fixture(), deep));
+    let nested: unknown = 1;
+    for (let i = 0; i < 100_000; i++) nested = { x: nested };
+    const doc = fixture();
+    const r = planImport(doc, { format: 'candor', version: 1, cycles: [{ ...doc.cycles[0], extra: nested }] });
+    if (!r.ok) expect(r.error.internal).toBe(false);
+  });
+
+  it('keeps an unknown field named __proto__ as a field, through export and import', () => {
+    const doc = fixture();
+    const text = exportJson(doc).replace('"format": "candor",', '"format": "candor",\n  "__proto__": { "polluted": true },');
+    const plan = expectPlan(planImport(emptyDocument(AT), text));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const withField = JSON.parse(text.replace('"__proto__"', '"__proto__"'));
+    expect(Object.prototype.hasOwnProperty.call(withField, '__proto__')).toBe(true);
+    const out = JSON.parse(exportJson(withField));
+    expect(Object.prototype.hasOwnProperty.call(out, '__proto__')).toBe(true);
+    expect(plan.document.objectives).toHaveLength(doc.objectives.length);
   });
 });
 

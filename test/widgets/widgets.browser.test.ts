@@ -36,6 +36,33 @@ describe('registration', () => {
   });
 });
 
+describe('properties and attributes', () => {
+  it('reflects the shared selection, locale and theme properties to attributes on every widget, and back', async () => {
+    for (const tag of Object.keys(CANDOR_ELEMENTS) as (keyof typeof CANDOR_ELEMENTS)[]) {
+      const el = await mount(tag);
+      el.objectiveId = 'o1';
+      el.keyResultId = 'k1';
+      el.teamId = 't1';
+      el.personId = 'p1';
+      el.locale = 'fr-FR';
+      el.theme = 'dark';
+      el.refresh = 30;
+      el.live = true;
+      await el.updateComplete;
+      expect(
+        ['objective-id', 'key-result-id', 'team-id', 'person-id', 'locale', 'theme', 'refresh'].map((a) => el.getAttribute(a)),
+        tag,
+      ).toEqual(['o1', 'k1', 't1', 'p1', 'fr-FR', 'dark', '30']);
+      expect(el.hasAttribute('live')).toBe(true);
+      el.setAttribute('team-id', 't2');
+      el.setAttribute('refresh', '5');
+      el.removeAttribute('live');
+      expect([el.teamId, el.refresh, el.live]).toEqual(['t2', 5, false]);
+      el.remove();
+    }
+  });
+});
+
 describe('candor-progress', () => {
   it('reflects value between property and attribute and exposes a labelled progressbar', async () => {
     const el = await mount('candor-progress', {}, { value: '0.42', label: 'Revenue' });
@@ -105,6 +132,18 @@ describe('candor-key-result and candor-objective', () => {
     const e = await seen;
     expect(e.detail).toEqual({ kind: 'keyResult', id: 'kr-1' });
     expect(e.bubbles && e.composed).toBe(true);
+  });
+
+  it('formats currency and units in the locale', async () => {
+    const doc = sample();
+    const kr = doc.keyResults.find((k) => k.id === 'kr-1')!;
+    kr.metric = { kind: 'increase', start: 1000, target: 2500.5, format: 'currency', currency: 'EUR' };
+    doc.checkIns = doc.checkIns.filter((c) => c.keyResultId !== 'kr-1');
+    const el = await mount('candor-key-result', { document: doc }, { 'key-result-id': 'kr-1', locale: 'de-DE' });
+    const t = deepText(el).replace(/\u00a0/g, ' ');
+    expect(t).toContain('1.000,00 €');
+    expect(t).toContain('2.500,50 €');
+    expect(t).toContain('No check-ins yet');
   });
 
   it('shows an objective card with owner, type, key results and why it matters', async () => {

@@ -20,6 +20,7 @@ import { CandorStorageError, toStorageError } from './errors.ts';
 import { STORAGE_ORIGIN, BROADCAST_ORIGIN } from './origins.ts';
 import type { SpaceId } from './space.ts';
 import { Workspace, type WorkspaceChange } from './workspace.ts';
+import { connectBroadcast, type BroadcastLink } from './broadcast.ts';
 
 export const DB_NAME = 'candor';
 
@@ -395,6 +396,21 @@ export async function loadWorkspace(db: CandorDatabase, options: { me: string })
   return new Workspace({ me: options.me, spaces });
 }
 
+/**
+ * Applies every stored space to an existing workspace (tagged {@link STORAGE_ORIGIN}, so it is not
+ * written back or broadcast). Yjs merges in any order, so a page can connect its BroadcastChannel
+ * first and load second without missing an update another page makes in between.
+ */
+export async function loadInto(db: CandorDatabase, workspace: Workspace): Promise<void> {
+  const logs = await db.readAllLogs();
+  for (const [space, updates] of logs) {
+    const doc = workspace.space(space);
+    doc.transact(() => {
+      for (const u of updates) Y.applyUpdate(doc, u);
+    }, STORAGE_ORIGIN);
+  }
+}
+
 /** Writes every space of a workspace to the database as one update each (e.g. after seeding or an import). */
 export async function saveWorkspace(db: CandorDatabase, workspace: Workspace): Promise<void> {
   await db.append([...workspace.spaces].map(([space, doc]) => ({ space, update: Y.encodeStateAsUpdate(doc) })));
@@ -555,10 +571,15 @@ export function persistWorkspace(workspace: Workspace, db: CandorDatabase, optio
  * does at start. The snapshot (for first paint) is returned too; read it before calling this when
  * painting matters, with {@link CandorDatabase.loadSnapshot}.
  */
-export async function openLocalWorkspace(options: OpenOptions & PersistOptions & { me: string }): Promise<{ db: CandorDatabase; workspace: Workspace; store: LocalStore }> {
+export async function openLocalWorkspace(
+  options: OpenOptions & PersistOptions & { me: string; /** Join the pages of this origin (channel name, default `candor`); default true. */ broadcast?: boolean | string },
+): Promise<{ db: CandorDatabase; workspace: Workspace; store: LocalStore; broadcast: BroadcastLink | undefined }> {
   const db = await openCandorDB(options);
-  const workspace = await loadWorkspace(db, options);
+  const workspace = new Workspace({ me: options.me });
+  // Listen to the other pages before reading the log, so nothing they write in between is missed.
+  const broadcast = options.broadcast === false ? undefined : connectBroadcast(workspace, typeof options.broadcast === 'string' ? { name: options.broadcast } : {});
   const counts = await db.logCounts();
   const store = new LocalStore(workspace, db, options, counts);
-  return { db, workspace, store };
+  await loadInto(db, workspace);
+  return { db, workspace, store, broadcast };
 }

@@ -135,8 +135,9 @@ export function storeSuite(environment: string): void {
       const { name } = await persisted();
       const db = await open(name);
       const counts = await db.logCounts();
-      const { workspace, store } = await openLocalWorkspace({ name, me: 'ana', snapshotDelayMs: false });
+      const { workspace, store, broadcast } = await openLocalWorkspace({ name, me: 'ana', snapshotDelayMs: false, broadcast: false });
       opened.push(store.db);
+      expect(broadcast).toBeUndefined();
       expect(workspace.document.objectives).toHaveLength(1);
       await store.flush();
       expect(store.committed).toBe(0);
@@ -387,6 +388,20 @@ export function storeSuite(environment: string): void {
       b.comment({ kind: 'keyResult', id: kr.id }, 'Nice!');
       await until(() => a.document.comments.length === 1);
       expect(comparable(a.document)).toEqual(comparable(b.document));
+    });
+
+    it('openLocalWorkspace listens before it loads, so a page that starts while another writes misses nothing', async () => {
+      const channel = `candor-test-${Math.random().toString(36).slice(2)}`;
+      const { name, ws: a, store: sa, kr } = await persisted();
+      const la = connectBroadcast(a, { name: channel });
+      const opening = openLocalWorkspace({ name, me: 'ana', snapshotDelayMs: false, broadcast: channel });
+      a.checkIn(kr.id, { value: 5, confidence: 0.5 }); // while the other page is still opening
+      const { workspace: b, store: sb, broadcast: lb } = await opening;
+      opened.push(sb.db);
+      cleanups.push(() => (la.close(), lb?.close()));
+      await sa.flush();
+      await until(() => b.document.checkIns.length === 1);
+      expect(comparable(b.document)).toEqual(comparable(a.document));
     });
 
     it("ignores another person's workspace on the same origin", async () => {

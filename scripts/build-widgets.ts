@@ -136,16 +136,21 @@ export function dominators(metafile: Metafile, top = 8): { name: string; bytes: 
   return [...by].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, top);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** The whole widgets build into dist/widgets; prints what it wrote. */
+export async function buildWidgets(options: { types?: boolean } = {}): Promise<void> {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const bundle = await buildBundle();
   const modules = await buildModules();
-  const declarations = process.argv.includes('--no-types') ? 0 : buildDeclarations();
+  const declarations = options.types === false ? 0 : buildDeclarations();
   const sample = await writeSample();
   const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
   console.log(`dist/widgets/candor-widgets.js  ${kb(bundle.bytes)} min, ${kb(bundle.gzip)} gzip (budget 25 kB gzip)`);
   console.log(`dist/widgets/esm/  ${modules} modules, ${declarations} declaration files`);
   console.log(`dist/widgets/sample.json  ${sample}`);
   console.log('largest inputs (minified bytes): ' + dominators(bundle.metafile).map((d) => `${d.name} ${kb(d.bytes)}`).join(', '));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildWidgets({ types: !process.argv.includes('--no-types') });
 }

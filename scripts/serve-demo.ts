@@ -1,10 +1,11 @@
 // `tsx scripts/serve-demo.ts`: serves the widgets demo (widgets/demo) and the built widgets
 // (dist/widgets) on 127.0.0.1:$PORT (default 5173), under the strict CSP a careful intranet would set.
-// Run `npm run build:widgets` first.
+// Builds the widgets first when dist/widgets is missing.
 import { createServer, type Server } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 const DIRS = [join(root, 'widgets/demo'), join(root, 'dist/widgets')];
@@ -60,6 +61,11 @@ export function serveDemo(port = Number(process.env.PORT ?? 5173), host = '127.0
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  // First run (or after a clean): build the bundle and the sample data the page needs.
+  if (!existsSync(join(root, 'dist/widgets/candor-widgets.js')) || !existsSync(join(root, 'dist/widgets/sample.json'))) {
+    const { buildWidgets } = await import('./build-widgets.ts');
+    await buildWidgets({ types: false });
+  }
   const server = await serveDemo();
   const { port } = server.address() as { port: number };
   console.log(`Candor widgets demo: http://127.0.0.1:${port}/`);

@@ -10,6 +10,8 @@ import { t } from '../../lib/i18n.ts';
 import { formatScore } from '../../lib/format.ts';
 import { openApp, FirstRun, SyncBadge } from '../../components/shell.tsx';
 import type { GoalsActions } from '../../components/goals.tsx';
+import '../../components/widgets.ts';
+import { uiLanguage } from '../../lib/i18n.ts';
 
 export async function start(root: HTMLElement): Promise<AppState> {
   const state = await openApp({ page: 'newtab' });
@@ -44,6 +46,18 @@ function NewTab() {
       await state.actions.checkIn(draft);
     },
     milestonesDone: (id) => state.milestonesDone.value.get(id)?.milestonesDone ?? [],
+    renderKeyResultExtra: (kr) =>
+      kr.verdict.history.length > 1 ? (
+        <candor-sparkline
+          class="history"
+          values={kr.verdict.history.map((h) => h.progress)}
+          min={0}
+          max={Math.max(1, ...kr.verdict.history.map((h) => h.progress))}
+          label={t('historyOf', kr.keyResult.title)}
+          locale={uiLanguage()}
+          theme={document.documentElement.classList.contains('theme-dark') ? 'dark' : 'light'}
+        />
+      ) : null,
   };
   return (
     <NewTabLayout
@@ -85,7 +99,6 @@ function KudosButton({ item }: { item: PulseItem }) {
         }
       }}
     >
-      <span aria-hidden="true">👏 </span>
       {given ? t('kudosGiven') : t('giveKudosTo', name)}
     </button>
   );

@@ -56,7 +56,7 @@ export function Pulse({ items, now, renderKudos }: { items: PulseItem[]; now: Da
                 ? t('pulseCheckIn', item.keyResult?.title ?? '…', item.keyResult && item.record.value !== undefined ? formatValue(item.keyResult, item.record.value) : '')
                 : item.kind === 'comment'
                   ? t('pulseComment', item.record.text)
-                  : t('pulseKudos', item.record.message || '👏')}
+                  : (item.record.message ? t('pulseKudos', item.record.message) : t('pulseKudosPlain'))}
             </p>
             <p class="muted small">
               {relativeTime(item.at, now)}

@@ -39,16 +39,23 @@ interface DueInfo {
   nextIso: string;
 }
 
-let scratchBuffers: { owner: Int32Array; times: Float64Array; sortedTimes: Float64Array } | undefined;
+interface Scratch {
+  owner: Int32Array;
+  times: Float64Array;
+  values: Float64Array;
+  sortedTimes: Float64Array;
+  sortedValues: Float64Array;
+}
+let scratchBuffers: Scratch | undefined;
 
 /**
  * Scratch arrays for grouping check-ins, reused across calls: allocating megabytes of typed arrays
  * on every scoring run invites full garbage collections that cost more than the scoring itself.
  */
-function scratch(n: number): { owner: Int32Array; times: Float64Array; sortedTimes: Float64Array } {
+function scratch(n: number): Scratch {
   if (!scratchBuffers || scratchBuffers.owner.length < n) {
     const size = Math.max(1024, Math.ceil(n * 1.25));
-    scratchBuffers = { owner: new Int32Array(size), times: new Float64Array(size), sortedTimes: new Float64Array(size) };
+    scratchBuffers = { owner: new Int32Array(size), times: new Float64Array(size), values: new Float64Array(size), sortedTimes: new Float64Array(size), sortedValues: new Float64Array(size) };
   }
   return scratchBuffers;
 }
@@ -127,7 +134,7 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   // Check-ins grouped by key result in one counting sort: their times parsed once, future ones dropped.
   const checkIns = doc.checkIns;
   const n = checkIns.length;
-  const { owner, times, sortedTimes } = scratch(n);
+  const { owner, times, values, sortedTimes, sortedValues } = scratch(n);
   const offsets = new Int32Array(krs.length + 1);
   let prevId: string | undefined;
   let prevK: number | undefined;
@@ -142,6 +149,10 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
       continue;
     }
     owner[i] = k;
+    // Numeric readings copied out in this sequential pass, so scoring never chases check-in objects
+    // scattered across the heap in key-result order.
+    const value = c.value;
+    values[i] = value === undefined ? NaN : value;
     offsets[k + 1]!++;
   }
   for (let k = 0; k < krs.length; k++) offsets[k + 1]! += offsets[k]!;
@@ -154,6 +165,7 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     const pos = fill[k]!++;
     order[pos] = i;
     sortedTimes[pos] = times[i]!;
+    sortedValues[pos] = values[i]!;
   }
 
   const context: HistoryContext = { checkIns, order };
@@ -181,7 +193,7 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
       const kr = krs[k]!;
       const rhythm = (kr.ownerId !== undefined ? rhythms.get(kr.ownerId) : undefined) ?? (objOwner !== undefined ? rhythms.get(objOwner) : undefined) ?? defaultRhythm;
       const due = rhythm.dueFor === cycle ? rhythm.due! : dueOf(rhythm, cycle, atMs, dueCache);
-      const v = evaluateKeyResult(kr, o, cycle, context, sortedTimes, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
+      const v = evaluateKeyResult(kr, o, cycle, context, sortedTimes, sortedValues, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
       verdicts.push(v);
       weights.push(Number.isFinite(kr.weight) && kr.weight > 0 ? kr.weight : 0);
       krVerdicts.set(kr.id, v);
@@ -217,7 +229,7 @@ function dueOf(rhythm: Rhythm, cycle: CycleInfo, atMs: number, cache: Map<string
 }
 
 /** Sorts one key result's check-ins by time (stable); usually they already are, and this is one pass. */
-function sortSlice(order: Int32Array, times: Float64Array, from: number, to: number): void {
+function sortSlice(order: Int32Array, times: Float64Array, values: Float64Array, from: number, to: number): void {
   let sorted = true;
   for (let j = from + 1; j < to; j++) {
     if (times[j - 1]! > times[j]!) {
@@ -226,13 +238,15 @@ function sortSlice(order: Int32Array, times: Float64Array, from: number, to: num
     }
   }
   if (sorted) return;
-  const idx = Array.from(order.subarray(from, to));
-  const t = new Map<number, number>();
-  for (let j = from; j < to; j++) t.set(order[j]!, times[j]!);
-  idx.sort((a, b) => t.get(a)! - t.get(b)! || a - b);
+  const idx = Array.from({ length: to - from }, (_, j) => from + j);
+  idx.sort((a, b) => times[a]! - times[b]! || order[a]! - order[b]!);
+  const o = idx.map((j) => order[j]!);
+  const t = idx.map((j) => times[j]!);
+  const v = idx.map((j) => values[j]!);
   for (let j = 0; j < idx.length; j++) {
-    order[from + j] = idx[j]!;
-    times[from + j] = t.get(idx[j]!)!;
+    order[from + j] = o[j]!;
+    times[from + j] = t[j]!;
+    values[from + j] = v[j]!;
   }
 }
 
@@ -351,6 +365,7 @@ function evaluateKeyResult(
   cycle: CycleInfo,
   context: HistoryContext,
   times: Float64Array,
+  values: Float64Array,
   from: number,
   to: number,
   rhythm: Rhythm,
@@ -360,7 +375,7 @@ function evaluateKeyResult(
 ): KeyResultVerdict {
   const m = kr.metric;
   const { checkIns, order } = context;
-  if (to - from > 1) sortSlice(order, times, from, to);
+  if (to - from > 1) sortSlice(order, times, values, from, to);
   const v = new KeyResultScore(kr.id, o.id, m, context, from, to);
   const factor = expectationOf(o.type);
   const startMs = cycle.startMs;
@@ -378,8 +393,8 @@ function evaluateKeyResult(
       const origin = Number.isFinite(startMs) ? startMs : to > from ? times[from]! : 0;
       let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
       for (let j = from; j < to; j++) {
-        const value = checkIns[order[j]!]!.value;
-        if (value === undefined) continue;
+        const value = values[j]!;
+        if (value !== value) continue; // NaN: no reading
         current = value;
         const t = times[j]!;
         if (t >= startMs && t < endMs) {
@@ -410,8 +425,8 @@ function evaluateKeyResult(
       const above = m.kind === 'maintain-above';
       const threshold = m.threshold;
       for (let j = from; j < to; j++) {
-        const value = checkIns[order[j]!]!.value;
-        if (value === undefined) continue;
+        const value = values[j]!;
+        if (value !== value) continue; // NaN: no reading
         current = value;
         const t = times[j]!;
         if (t >= startMs && t < endMs) {

@@ -40,7 +40,8 @@ async function inProcess(args: string[], files: Record<string, string> = {}, std
   return { code, stdout, stderr, written };
 }
 
-describe('candor (spawned)', () => {
+// Spawning node + tsx takes a second or more per run on a busy machine: allow time.
+describe('candor (spawned)', { timeout: 120_000 }, () => {
   it('validate: a valid document exits 0 with a summary', () => {
     const r = candor(['validate', SMALL]);
     expect(r.code).toBe(0);
@@ -191,7 +192,7 @@ describe('candor (in-process)', () => {
   });
 });
 
-describe('candor sample -o', () => {
+describe('candor sample -o', { timeout: 120_000 }, () => {
   it('writes a file the other commands read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'candor-cli-'));
     try {

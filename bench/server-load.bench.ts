@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emptyDocument, type CandorDocument } from '../core/model/index.ts';
 import { documentToSpaces } from '../core/store/space.ts';
@@ -220,6 +220,7 @@ export async function run(): Promise<BenchRow[]> {
     for (const p of procs.slice(1)) p.send({ type: 'go', until });
     await Promise.race([Promise.all(done), new Promise((_, rej) => setTimeout(() => rej(new Error('workers did not finish in time')), (seconds + 60) * 1000))]);
     clearInterval(sampler);
+    const loadDuring = `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
     await new Promise((r) => setTimeout(r, 500));
     await follower.close();
     const rssAfter = rssMb(server.pid!);
@@ -257,6 +258,7 @@ export async function run(): Promise<BenchRow[]> {
       },
       { group: GROUP, name: 'widget: change events / document fetches', value: `${events} / ${fetches}` },
       { group: GROUP, name: 'server RSS idle / connected / peak / after', value: `${rssIdle.toFixed(0)} / ${rssConnected.toFixed(0)} / ${rssPeak.toFixed(0)} / ${rssAfter.toFixed(0)} MB` },
+      { group: GROUP, name: 'machine load average during the run (1 min, shared cores)', value: loadDuring },
       { group: GROUP, name: 'acknowledged check-ins lost (after graceful restart)', value: `${lost} of ${acked.length}`, budget: '0', verdict: lost === 0 ? 'within' : 'over' },
     );
   } finally {

@@ -97,6 +97,11 @@ export class SpaceStorage {
     this.compact(space, doc);
   }
 
+  /** Updates waiting in a space's log (0 right after compaction). */
+  logLength(space: string): number {
+    return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM space_log WHERE space = ?').get(space)!.n;
+  }
+
   spaces(): string[] {
     return this.stmt.spaces.all().map((r) => r.space);
   }

@@ -32,6 +32,8 @@ export class OrgViews {
   private readonly listeners = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastChangeAt = 0;
+  /** Moving average of what rendering one view costs, ms. */
+  private renderCost = 0;
 
   constructor(
     private readonly org: Organisation,
@@ -47,8 +49,10 @@ export class OrgViews {
     this.cache.clear();
     this.lastChangeAt = Date.now();
     if (this.timer) return;
-    const wait = this.options.debounceMs ?? 75;
     // Debounced, but bounded: under a steady stream of changes listeners still hear every `wait` ms.
+    // Each announcement makes every following widget refetch, so the pace also adapts to what a
+    // render costs: at most about a fifth of the server's time goes to rendering documents.
+    const wait = Math.min(1000, Math.max(this.options.debounceMs ?? 75, 4 * this.renderCost));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       for (const listener of this.listeners) listener();
@@ -92,6 +96,7 @@ export class OrgViews {
     const etag = this.etagOf(viewer);
     const cached = this.cache.get(key);
     if (cached && cached.etag === etag) return cached;
+    const started = performance.now();
     const parts: [SpaceId, CandorDocument][] = [];
     for (const [space, doc] of this.spaces()) {
       let part = this.parts.get(space);
@@ -104,13 +109,14 @@ export class OrgViews {
     if (checked.warnings.length && process.env.CANDOR_DEBUG) console.warn(`view ${key}: ${summariseIssues(checked.warnings)}`);
     const body = Buffer.from(JSON.stringify(document));
     const view: RenderedView = { etag, body, document };
+    this.renderCost = this.renderCost * 0.7 + (performance.now() - started) * 0.3;
     if (this.cache.size >= MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, view);
     return view;
   }
 
   gzipped(view: RenderedView): Buffer {
-    view.gzipped ??= gzipSync(view.body, { level: 6 });
+    view.gzipped ??= gzipSync(view.body, { level: 1 }); // fast; JSON still shrinks ~8×
     return view.gzipped;
   }
 

@@ -230,6 +230,25 @@ export function docUntil(doc: Y.Doc, test: () => boolean, timeoutMs = 8000, what
   });
 }
 
+/** Resolves when `test` holds, checked after every update of any of the documents. */
+export function docsUntil(docs: Y.Doc[], test: () => boolean, timeoutMs = 8000, what = 'documents'): Promise<void> {
+  if (test()) return Promise.resolve();
+  return new Promise((res, rej) => {
+    const off = () => docs.forEach((d) => d.off('update', onUpdate));
+    const onUpdate = () => {
+      if (!test()) return;
+      clearTimeout(timer);
+      off();
+      res();
+    };
+    const timer = setTimeout(() => {
+      off();
+      rej(new Error(`timed out waiting for ${what}`));
+    }, timeoutMs);
+    docs.forEach((d) => d.on('update', onUpdate));
+  });
+}
+
 let seq = 0;
 /** Writes a check-in into a space's Y.Doc with the store's layout. */
 export function checkIn(doc: Y.Doc, keyResultId: string, authorId: string, value: number, id = `ci-${authorId}-${process.pid}-${++seq}`): string {

@@ -37,6 +37,8 @@ const fail = (row: number | undefined, column: string | undefined, message: stri
 };
 
 const KNOWN = new Set<string>(CSV_COLUMNS);
+/** At most this many problems are reported for one file. */
+const MAX_ISSUES = 100;
 const OWNER_KINDS = ['person', 'team', 'company'] as const;
 const METRIC_ALIASES: Record<string, Metric['kind']> = {
   increase: 'increase',
@@ -182,6 +184,25 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
   if (!has('objective_title') && !has('objective_id')) fail(headerRow, 'objective_title', 'the column is missing: every row needs its objective');
   if (rows.length === 1) fail(headerRow, undefined, 'the file has a header but no rows');
 
+  // Problems in rows are collected (up to a limit) so a sheet can be fixed in one go; each stage stops at its end
+  // if anything was wrong, so later stages never report knock-on errors.
+  const issues: ImportIssue[] = [];
+  const attempt = (fn: () => void): void => {
+    if (issues.length >= MAX_ISSUES) return;
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof RowError) issues.push(e.issue);
+      else if (e instanceof CandorImportError) issues.push(...e.issues);
+      else throw e;
+    }
+  };
+  const checkpoint = () => {
+    if (!issues.length) return;
+    const sorted = issues.map((issue, i) => ({ issue, i })).sort((a, b) => (a.issue.row ?? 0) - (b.issue.row ?? 0) || a.i - b.i);
+    throw new CandorImportError(sorted.slice(0, MAX_ISSUES).map((x) => x.issue), 'csv');
+  };
+
   const decimalComma = delimiter === ';';
   const people = existing.people;
   const teams = existing.teams;
@@ -211,7 +232,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
   const drafts = new Map<string, ObjectiveDraft>();
   const lastOfTitle = new Map<string, string>();
 
-  for (let r = 1; r < rows.length; r++) {
+  for (let r = 1; r < rows.length; r++) attempt(() => {
     const raw = rows[r]!;
     const row = rowNumbers[r]!;
     if (raw.length > header.length && raw.slice(header.length).some((v) => v.trim() !== '')) {
@@ -224,7 +245,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       const value = unguardCell(raw[i] ?? '');
       return c === 'objective_description' || c === 'milestones' ? value : value.trim();
     };
-    if (CSV_COLUMNS.every((c) => cell(c) === '')) continue;
+    if (CSV_COLUMNS.every((c) => cell(c) === '')) return;
 
     // The cycle.
     const cycleId = cell('cycle');
@@ -287,7 +308,8 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       else if (prior.value !== v) fail(row, c, `"${clip(v)}" differs from row ${prior.row} ("${clip(prior.value)}") for the same objective`);
     }
     if (['key_result_id', 'key_result_title', 'metric_kind'].some((c) => cell(c as CsvColumn) !== '')) draft.krRows.push({ row, cell });
-  }
+  });
+  checkpoint();
 
   // Resolve objectives: ids, owners, then parents (which may point at objectives defined later in the file).
   const objectivesOut: { record: Objective; row: number; draft: ObjectiveDraft }[] = [];
@@ -307,7 +329,7 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
     return id;
   };
 
-  for (const draft of drafts.values()) {
+  for (const draft of drafts.values()) attempt(() => {
     const v = (c: CsvColumn) => draft.cells[c]?.value ?? '';
     const at = (c: CsvColumn) => draft.cells[c]?.row ?? draft.row;
     const cycleId = v('cycle');
@@ -363,16 +385,19 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
     const record = validated('objectives', candidate, draft.row, OBJECTIVE_FIELD_COLUMNS, 'objective');
     objectivesOut.push({ record, row: draft.row, draft });
     if (!before) noteTitle(record);
-  }
+  });
   const outById = new Map(objectivesOut.map((o) => [o.record.id, o]));
   if (outById.size !== objectivesOut.length) {
     const seen = new Set<string>();
     for (const o of objectivesOut) {
-      if (seen.has(o.record.id)) fail(o.row, 'objective_id', `objective "${o.record.id}" is defined twice with different cycles or owners`);
+      if (seen.has(o.record.id)) attempt(() => fail(o.row, 'objective_id', `objective "${o.record.id}" is defined twice with different cycles or owners`));
       seen.add(o.record.id);
     }
   }
-  for (const { record, draft } of objectivesOut) {
+  // Parents are found by title among objectives that all resolved; with problems above, a miss could be a knock-on.
+  const parentsResolvable = issues.length === 0;
+  for (const { record, draft } of objectivesOut) attempt(() => {
+    if (!parentsResolvable) return;
     const pid = draft.cells.parent_objective_id?.value;
     const ptitle = draft.cells.parent_objective_title?.value;
     if (pid) record.parentId = pid;
@@ -383,14 +408,14 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       if (pick.length !== 1) fail(draft.cells.parent_objective_title!.row, 'parent_objective_title', pick.length ? `"${clip(ptitle)}" matches ${pick.length} objectives: give parent_objective_id` : `no objective titled "${clip(ptitle)}"`);
       record.parentId = pick[0]!.id;
     } else if (has('parent_objective_id') || has('parent_objective_title')) delete record.parentId;
-  }
+  });
 
   // Key results.
   const krsOut: { record: KeyResult; row: number }[] = [];
   const krIds = new Map<string, number>();
   for (const { record: objective, draft } of objectivesOut) {
     const siblings = krsOfObjective.get(objective.id) ?? [];
-    draft.krRows.forEach(({ row, cell }, position) => {
+    draft.krRows.forEach(({ row, cell }, position) => attempt(() => {
       let id = cell('key_result_id');
       let before = id ? existingKrs.get(id) : undefined;
       if (!id) {
@@ -415,8 +440,9 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       else if (!before) candidate.order = position;
       candidate.metric = metricOf(cell, row, before?.metric, has, decimalComma);
       krsOut.push({ record: validated('keyResults', candidate, row, KR_FIELD_COLUMNS, 'key result'), row });
-    });
+    }));
   }
+  checkpoint();
 
   const rowsOf = new Map<string, number>();
   for (const [id, c] of cyclesOut) rowsOf.set(`cycles:${id}`, c.row);

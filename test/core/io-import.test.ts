@@ -263,6 +263,15 @@ describe('CSV import', () => {
     expect(msg('cycle,objective_title,objective_owner_kind,key_result_title,metric_kind,milestones\n2026-q2,A,company,B,milestones,"[a] x\n[a] y"')).toBe('row 2, column milestones: milestone id "a" appears twice');
   });
 
+  it('reports every bad row of a sheet at once, in row order', () => {
+    const e = expectError(
+      planImport(fixture(), 'cycle,objective_title,objective_owner_kind,key_result_title,metric_kind,start,target\n2026-q2,A,company,B,increase,1,abc\n2026-q2,A,company,C,grow,1,2\n2026-q2,D,boss,E,increase,1,2\n2026-q2,F,company,G,decrease,1,x\n', { now: NOW }),
+    );
+    expect(e.issues.map((i) => i.path)).toEqual(['row 2, column target', 'row 3, column metric_kind', 'row 4, column objective_owner_kind', 'row 5, column target']);
+    expect(e.message).toBe('row 2, column target: expected a number, got "abc"; row 3, column metric_kind: expected increase, decrease, maintain-above, maintain-below, milestones or boolean, got "grow"; row 4, column objective_owner_kind: expected person, team or company, got "boss" (and 1 more problem)');
+    expect(e.row).toBe(2);
+  });
+
   it('warns about unknown columns and dangling optional references without refusing', () => {
     const doc = fixture();
     const plan = expectPlan(planImport(doc, 'cycle,objective_title,objective_owner_kind,objective_owner_id,notes\n2026-q2,A,person,ghost,hello', { now: NOW }));

@@ -37,8 +37,14 @@ describe('src loading', () => {
       return el;
     });
     const loads = els.map((el) => next(el, 'candor-load'));
+    let count = 0;
+    const counter = () => count++;
+    document.addEventListener('candor-load', counter);
     document.body.append(...els);
     const events = await Promise.all(loads);
+    await new Promise((r) => setTimeout(r, 100));
+    document.removeEventListener('candor-load', counter);
+    expect(count).toBe(3); // one candor-load per widget, not one per delivery path
     expect(events.every((e) => e.detail.document === events[0]!.detail.document)).toBe(true);
     expect(events[0]!.detail.document.people.length).toBe(12);
     await settled();

@@ -130,6 +130,7 @@ export class CandorElement extends LitElement {
     const options = { timeoutMs: this.timeout > 0 ? this.timeout : DEFAULT_TIMEOUT_MS };
     const accept = (doc: CandorDocument) => {
       if (token !== this._token) return; // an answer for an old src
+      if (doc === this._loaded && this._loadedFrom === src && !this._loading && !this._error) return; // nothing new (a poll, or the listener and the promise both delivering it)
       this._loaded = doc;
       this._loadedFrom = src;
       this._loading = false;
@@ -156,8 +157,9 @@ export class CandorElement extends LitElement {
   protected override render(): unknown {
     const doc = this.data;
     if (!doc && this._error) {
+      const why = this._error.message.replace(/\.$/, '');
       return html`<div class="state error" part="state" role="status">
-        <strong>Couldn’t load OKRs.</strong> ${this._error.message}.
+        <strong>Couldn’t load OKRs.</strong> ${why.charAt(0).toUpperCase() + why.slice(1)}.
       </div>`;
     }
     if (!doc && this._loading) return html`<div class="state" part="state" role="status">Loading OKRs…</div>`;

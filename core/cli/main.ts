@@ -22,8 +22,28 @@ export interface CliIo {
   now: () => Date;
 }
 
+let outputGuarded = false;
+/** A closed pipe (`candor sample | head`) ends the command quietly; a full disk is reported, not thrown. */
+function guardOutput(): void {
+  if (outputGuarded) return;
+  outputGuarded = true;
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    try {
+      process.stderr.write(`candor: cannot write the output: ${e.message}\n`);
+    } finally {
+      process.exit(EXIT.invalid);
+    }
+  };
+  process.stdout.on('error', onError);
+  process.stderr.on('error', () => process.exit(process.exitCode ?? EXIT.invalid));
+}
+
 const processIo: CliIo = {
-  stdout: (t) => void process.stdout.write(t),
+  stdout: (t) => {
+    guardOutput();
+    process.stdout.write(t);
+  },
   stderr: (t) => void process.stderr.write(t),
   readStdin: async () => {
     const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@ import { CandorElement } from '../shared/base.ts';
 import { indexOf, scoresOf } from '../shared/data.ts';
 import { emit } from '../shared/emit.ts';
 import { formStyles } from './checkin-form.styles.ts';
+import { metricValue } from '../shared/format.ts';
 
 type Field = 'value' | 'milestones' | 'done' | 'confidence' | 'note' | 'form';
 
@@ -135,8 +136,8 @@ export class CandorCheckinForm extends CandorElement {
       const unit = 'unit' in m && m.unit ? ` (${m.unit})` : m.kind !== 'maintain-above' && m.kind !== 'maintain-below' && m.format === 'percent' ? ' (%)' : '';
       const hint =
         m.kind === 'increase' || m.kind === 'decrease'
-          ? `From ${m.start} to ${m.target}.`
-          : `Keep ${m.kind === 'maintain-above' ? 'at or above' : 'at or below'} ${m.threshold}.`;
+          ? `From ${metricValue(this.locale, m, m.start)} to ${metricValue(this.locale, m, m.target)}.`
+          : `Keep ${m.kind === 'maintain-above' ? 'at or above' : 'at or below'} ${metricValue(this.locale, m, m.threshold)}.`;
       input = html`<div class="field">
         <label for="value">Value now${unit}</label>
         <input

@@ -44,7 +44,7 @@ export function metricValue(locale: string | undefined, metric: Metric, value: n
   if (metric.kind === 'increase' || metric.kind === 'decrease') {
     if (metric.format === 'currency' && metric.currency)
       return numberFormat(locale, { style: 'currency', currency: metric.currency, maximumFractionDigits: 2 }).format(value);
-    if (metric.format === 'percent') return numberFormat(locale, { maximumFractionDigits: 2 }).format(value) + '%';
+    if (metric.format === 'percent') return numberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(value / 100);
   }
   const n = numberFormat(locale, { maximumFractionDigits: 2 }).format(value);
   const unit = 'unit' in metric && metric.unit ? String(metric.unit) : '';

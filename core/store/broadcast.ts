@@ -5,7 +5,7 @@
  * sending page persists it). Works wherever BroadcastChannel exists (browsers, Node ≥ 18).
  */
 import { BROADCAST_ORIGIN, STORAGE_ORIGIN } from './origins.ts';
-import type { SpaceId } from './space.ts';
+import { parseSpaceId, type SpaceId } from './space.ts';
 import type { Workspace } from './workspace.ts';
 
 export const CHANNEL_NAME = 'candor';
@@ -26,7 +26,8 @@ export interface BroadcastLink {
 }
 
 const isMessage = (m: unknown): m is BroadcastMessage =>
-  !!m && typeof m === 'object' && (m as BroadcastMessage).type === 'candor-update' && typeof (m as BroadcastMessage).space === 'string' && (m as BroadcastMessage).update instanceof Uint8Array;
+  !!m && typeof m === 'object' && (m as BroadcastMessage).type === 'candor-update' && typeof (m as BroadcastMessage).space === 'string' && (m as BroadcastMessage).update instanceof Uint8Array &&
+  parseSpaceId((m as BroadcastMessage).space) !== null;
 
 /**
  * Connects a workspace to the other pages of this origin. `onRemoteChange` is called after an update

@@ -39,6 +39,7 @@ import {
   isTombstoned,
   materialise,
   patchRecord,
+  parseSpaceId,
   privateSpace,
   readRecord,
   recordIds,
@@ -221,6 +222,7 @@ export class Workspace {
   addSpace(id: SpaceId, doc: Y.Doc = new Y.Doc()): Y.Doc {
     const existing = this.spaces.get(id);
     if (existing) return existing;
+    if (!parseSpaceId(id)) throw new CandorMutationError(`"${id}" is not a space id (company, team:<id>, person:<id> or private:<id>)`, 'space');
     this.spaces.set(id, doc);
     this.order = undefined;
     const onUpdate = (update: Uint8Array, origin: unknown) => {

@@ -326,6 +326,7 @@ describe('Workspaces exchanging Yjs updates', () => {
 describe('Workspace construction', () => {
   it('needs a person and accepts preset cycles with stable ids', () => {
     expect(() => new Workspace({ me: '' })).toThrow(CandorMutationError);
+    expect(() => new Workspace({ me: 'ana' }).addSpace('somewhere')).toThrow(/not a space id/);
     const ws = new Workspace({ me: 'ana' });
     const q = ws.createCycle(presetCycle('quarter', '2026-05-10'));
     expect(q.id).toBe('2026-q2');

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { parseRecord, type CandorDocument, type CheckIn, type KeyResult } from '../../core/model/index.ts';
+import { parseRecord, type CandorDocument, type CheckIn, type KeyResult, type MaintainMetric } from '../../core/model/index.ts';
 import { CandorElement } from '../shared/base.ts';
 import { indexOf, scoresOf } from '../shared/data.ts';
 import { emit } from '../shared/emit.ts';
@@ -137,7 +137,7 @@ export class CandorCheckinForm extends CandorElement {
       const hint =
         m.kind === 'increase' || m.kind === 'decrease'
           ? `From ${metricValue(this.locale, m, m.start)} to ${metricValue(this.locale, m, m.target)}.`
-          : `Keep ${m.kind === 'maintain-above' ? 'at or above' : 'at or below'} ${metricValue(this.locale, m, m.threshold)}.`;
+          : `Keep ${m.kind === 'maintain-above' ? 'at or above' : 'at or below'} ${metricValue(this.locale, m, (m as MaintainMetric).threshold)}.`;
       input = html`<div class="field">
         <label for="value">Value now${unit}</label>
         <input

@@ -3,7 +3,7 @@ import type { DocumentScores, KeyResultVerdict, ObjectiveVerdict, ScoringOptions
 import { DEFAULT_CONFIDENCE_CAPS, DEFAULT_GRACE_DAYS, DEFAULT_THRESHOLDS } from './types.ts';
 import { DAY_MS, isValidTimeZone, isoOf, parseInstant, parseInstantInto, toMs } from './time.ts';
 import { cycleSpan, elapsedOf } from './cycle.ts';
-import { clamp01, holdsThreshold, milestoneWeights, milestonesProgress } from './progress.ts';
+import { clamp01, holdsThreshold, milestoneWeights, milestonesProgress, numericProgress } from './progress.ts';
 import { capByConfidence, confidenceStatus, expectationOf, gradeOf, paceStatus, statusRank } from './pace.ts';
 import { dueWindow } from './due.ts';
 
@@ -339,7 +339,7 @@ function buildHistory({ metric: m, checkIns, order, from, to }: HistorySource): 
       case 'maintain-above':
       case 'maintain-below':
         if (c.value !== undefined) {
-          if (m.kind === 'increase' || m.kind === 'decrease') progress = (c.value - m.start) / (m.target - m.start);
+          if (m.kind === 'increase' || m.kind === 'decrease') progress = numericProgress(m, c.value);
           else progress = holdsThreshold(m as MaintainMetric, c.value) ? 1 : 0;
           out[j - from] = { at: c.at, progress, value: c.value };
           continue;
@@ -407,11 +407,11 @@ function evaluateKeyResult(
         }
       }
       const span = m.target - m.start;
-      progress = current === undefined ? 0 : (current - m.start) / span;
+      progress = numericProgress(m, current); // guards start === target in unvalidated input
       score = clamp01(progress);
       isDone = progress >= 1 - 1e-9;
       const den = n * sxx - sx * sx;
-      if (n >= 2 && den > 1e-9 * n * sxx && Number.isFinite(endMs)) {
+      if (n >= 2 && den > 1e-9 * n * sxx && Number.isFinite(endMs) && span !== 0) {
         const slope = (n * sxy - sx * sy) / den;
         const value = slope * ((endMs - origin) / DAY_MS) + (sy - slope * sx) / n;
         v.forecast = { value, score: clamp01((value - m.start) / span) };

@@ -521,3 +521,19 @@ describe('options', () => {
     expect(s.objectives.get('o')!.keyResults).toEqual([]);
   });
 });
+
+describe('unvalidated input', () => {
+  it('keeps numbers finite when a document skipped validation (start = target, bad times, NaN weights)', () => {
+    const doc = document({
+      objectives: [objective('o')],
+      keyResults: [keyResult('k', 'o', { kind: 'increase', start: 5, target: 5 }), keyResult('j', 'o', increase(0, 10), { weight: Number.NaN })],
+      checkIns: [checkIn('k', '2026-02-01T00:00:00Z', { value: 7 }), checkIn('k', '2026-02-02T00:00:00Z', { value: 9 }), checkIn('j', 'not a time', { value: 5 })],
+    });
+    const s = scoreDocument(doc, { at: HALFWAY });
+    const json = toScoreJson(s);
+    expect(JSON.stringify(json)).not.toContain('null');
+    expect(s.keyResults.get('k')!.forecast).toBeUndefined();
+    expect(s.keyResults.get('j')!.history).toEqual([]);
+    expect(Number.isFinite(s.objectives.get('o')!.score)).toBe(true);
+  });
+});

@@ -71,7 +71,12 @@ export default defineConfig({
       },
     },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'candor@candor.example', strict_min_version: '115.0' } } }
+      ? {
+          browser_specific_settings: {
+            // Candor sends nothing anywhere unless the person connects a server or follows a feed.
+            gecko: { id: 'candor@candor.example', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+          },
+        }
       : {}),
   }),
 });

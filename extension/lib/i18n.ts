@@ -11,7 +11,9 @@ export type MessageKey = keyof typeof en;
  */
 export function t(key: MessageKey, ...subs: (string | number)[]): string {
   try {
-    const message = browser.i18n.getMessage(key, subs.map(String));
+    // (typed loosely: the root type check runs without WXT's generated message types)
+    const i18n = browser.i18n as unknown as { getMessage(name: string, substitutions?: string[]): string };
+    const message = i18n.getMessage(key, subs.map(String));
     if (message) return message;
   } catch {
     // No i18n API (unit tests with a fake browser): fall through to the key.

@@ -45,3 +45,17 @@ export async function readSnapshot(me: string, factory: IDBFactory = indexedDB):
     db.close();
   }
 }
+
+declare global {
+  interface Window {
+    /** Started by /boot.js while the page was parsed (new tab, popup). */
+    candorSnapshot?: Promise<{ me: string; document: CandorDocument } | null>;
+  }
+}
+
+/** The snapshot the boot script already started reading, or a fresh read. */
+export async function snapshotOf(me: string): Promise<CandorDocument | null> {
+  const early = typeof window === 'undefined' ? null : await window.candorSnapshot?.catch(() => null);
+  if (early && early.me === me) return early.document;
+  return readSnapshot(me).catch(() => null);
+}

@@ -10,6 +10,9 @@ import { nextReminderAt, reminderPeriodMinutes, REFRESH_ALARM, REFRESH_MINUTES, 
 import { t } from './i18n.ts';
 
 export const REMINDER_NOTIFICATION = 'candor:check-in';
+
+/** A URL inside the extension (typed loosely: the root type check runs without WXT's generated paths). */
+const extensionUrl = (path: string): string => (browser.runtime as unknown as { getURL(p: string): string }).getURL(path);
 export const BADGE_COLOR = '#b4541a';
 
 export interface WorkerDeps {
@@ -66,7 +69,7 @@ export async function onAlarm(alarm: { name: string }, deps: WorkerDeps): Promis
 export async function notifyDue(count: number): Promise<void> {
   await browser.notifications.create(REMINDER_NOTIFICATION, {
     type: 'basic',
-    iconUrl: browser.runtime.getURL('/icon/128.png'),
+    iconUrl: extensionUrl('/icon/128.png'),
     title: t('reminderTitle'),
     message: t('reminderMessage', count),
     priority: 1,
@@ -84,7 +87,7 @@ export async function openCheckIn(): Promise<'popup' | 'tab'> {
       // No focused window, or not allowed here: fall back to a tab.
     }
   }
-  await browser.tabs.create({ url: browser.runtime.getURL('/popup.html?tab=1') });
+  await browser.tabs.create({ url: extensionUrl('/popup.html?tab=1') });
   return 'tab';
 }
 

@@ -57,7 +57,7 @@ export async function launchExtension(userDataDir = newProfile()): Promise<Loade
     badge() {
       // The service worker may have been restarted; always ask the live one.
       const live = context.serviceWorkers().find((w) => w.url().startsWith(`chrome-extension://${extensionId}/`)) ?? worker;
-      return live.evaluate(() => chrome.action.getBadgeText({}));
+      return live.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}));
     },
     close: () => context.close(),
   };

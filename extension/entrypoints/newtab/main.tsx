@@ -4,26 +4,12 @@
 import '../../components/base.css';
 import './newtab.css';
 import { render } from 'preact';
-import type { CandorDocument } from '../../../core/model/index.ts';
 import { scoreDocument } from '../../../core/scoring/index.ts';
 import { goalsView, pulse, cycleToShow, documentForMe } from '../../state/derive.ts';
-import { readSnapshot } from '../../lib/snapshot.ts';
+import { snapshotOf } from '../../lib/snapshot.ts';
 import { NewTabLayout } from './layout.tsx';
 
 const ME_MIRROR = 'candor:me';
-
-declare global {
-  interface Window {
-    /** Started by /newtab-boot.js while the page was parsed. */
-    candorSnapshot?: Promise<{ me: string; document: CandorDocument } | null>;
-  }
-}
-
-async function snapshotOf(me: string): Promise<CandorDocument | null> {
-  const early = await window.candorSnapshot?.catch(() => null);
-  if (early && early.me === me) return early.document;
-  return readSnapshot(me).catch(() => null);
-}
 
 async function firstPaint(root: HTMLElement): Promise<boolean> {
   let me: string | null = null;

@@ -1,90 +1,60 @@
+// The popup paints from the stored snapshot (read by /boot.js while the page was parsed) and
+// focuses the first check-in at once; the workspace loads meanwhile, and a save made before it has
+// loaded waits for it. Without a snapshot (first run) it opens the full app first.
 import '../../components/base.css';
 import './popup.css';
-import { render } from 'preact';
-import { useState } from 'preact/hooks';
-import { AppStateContext, useAppState } from '../../state/app-state.ts';
-import { isDue } from '../../state/derive.ts';
-import { openApp, FirstRun } from '../../components/shell.tsx';
-import { CheckInForm } from '../../components/checkin-form.tsx';
+import { render, type ComponentType } from 'preact';
+import { AppStateContext, createAppState, type AppState } from '../../state/app-state.ts';
+import { deferredBackend } from '../../state/deferred-backend.ts';
+import type { Backend } from '../../state/backend.ts';
+import { snapshotOf } from '../../lib/snapshot.ts';
 import { t } from '../../lib/i18n.ts';
-import { formatScore, relativeTime, statusLabel } from '../../lib/format.ts';
+import type { Settings } from '../../lib/settings.ts';
+import { Popup } from './popup.tsx';
 
-/** Quick check-in: my key results, due ones first; the first one's input is focused on open. */
-function Popup() {
-  const state = useAppState();
-  const rows = state.checkIns.value;
-  const [saved, setSaved] = useState('');
-  const now = state.now.value;
-  if (!state.me.value || state.goals.value.objectives.length === 0) return <FirstRun />;
-  return (
-    <main class="popup">
-      <header class="row">
-        <h1>{t('popupHeading')}</h1>
-        <span class="muted" id="due-summary">
-          {state.dueCount.value ? t('dueCount', state.dueCount.value) : t('nothingDue')}
-        </span>
-      </header>
-      <p class="visually-hidden" role="status" aria-live="polite" id="saved-status">
-        {saved}
-      </p>
-      {saved ? (
-        <p class="notice ok" aria-hidden="true">
-          {saved}
-        </p>
-      ) : null}
-      <ol class="checkin-list">
-        {rows.map((row, i) => (
-          <li key={row.keyResult.id} class={isDue(row.verdict) ? 'due' : ''} data-kr={row.keyResult.id}>
-            <div class="row kr-head">
-              <h2>{row.keyResult.title}</h2>
-              <span class={`status status-${row.verdict.status}`}>{statusLabel(row.verdict.status)}</span>
-              <span class="score">{formatScore(row.verdict.score)}</span>
-            </div>
-            <p class="muted small">
-              {row.objective.title}
-              {' · '}
-              {isDue(row.verdict) ? <strong>{t('dueNow')}</strong> : row.verdict.lastCheckInAt ? t('lastCheckIn', relativeTime(row.verdict.lastCheckInAt, now)) : t('noCheckInYet')}
-            </p>
-            {row.verdict.status === 'done' ? (
-              <p class="muted">{t('statusDone')}</p>
-            ) : (
-              <CheckInForm
-                keyResult={row.keyResult}
-                verdict={row.verdict}
-                milestonesDone={state.milestonesDone.value.get(row.keyResult.id)?.milestonesDone ?? []}
-                autoFocus={i === 0}
-                onSave={async (draft) => {
-                  await state.actions.checkIn(draft);
-                  performance.mark('candor:checkin-committed');
-                  setSaved(t('savedCheckIn', row.keyResult.title));
-                }}
-              />
-            )}
-          </li>
-        ))}
-      </ol>
-      <footer class="row">
-        <a href={`/newtab.html`} target="_blank">
-          {t('openMyGoals')}
-        </a>
-        <a href="/options.html" target="_blank">
-          {t('options')}
-        </a>
-      </footer>
-    </main>
-  );
-}
+const tellWorker = (dueCount: number) => void import('../../lib/messages.ts').then((m) => m.tellWorker({ type: 'document-changed', dueCount }));
+const saveSettings = async (s: Settings) => (await import('../../lib/settings.ts')).saveSettings(s);
 
-async function main() {
-  performance.mark('candor:popup-start');
-  const state = await openApp({ page: 'popup' });
+function show(state: AppState, empty: ComponentType) {
   render(
     <AppStateContext.Provider value={state}>
-      <Popup />
+      <Popup empty={empty} />
     </AppStateContext.Provider>,
     document.getElementById('app')!,
   );
   performance.mark('candor:popup-ready');
+}
+
+async function fromSnapshot(): Promise<boolean> {
+  let me: string | null = null;
+  try {
+    me = localStorage.getItem('candor:me');
+  } catch {
+    return false;
+  }
+  const doc = me ? await snapshotOf(me) : null;
+  if (!me || !doc) return false;
+  let handOver!: (b: Backend) => void;
+  const ready = new Promise<Backend>((resolve) => (handOver = resolve));
+  // Until the stored settings load, what first paint needs: who I am (the rest is not used here).
+  const settings: Settings = { me, theme: 'system', reminders: { enabled: true, everyWeeks: 1, weekday: 1, hour: 9 }, feeds: [], celebrated: [] };
+  const state = createAppState({ backend: deferredBackend(doc, ready), settings, saveSettings, onDocumentChanged: tellWorker });
+  if (state.goals.value.objectives.length === 0) {
+    state.dispose();
+    return false;
+  }
+  document.title = t('popupTitle');
+  show(state, () => null);
+  const { connect } = await import('./connect.ts');
+  await connect(state, handOver);
+  return true;
+}
+
+async function main() {
+  performance.mark('candor:popup-start');
+  if (await fromSnapshot()) return;
+  const { openApp, FirstRun } = await import('../../components/shell.tsx');
+  show(await openApp({ page: 'popup' }), FirstRun);
 }
 
 void main();

@@ -1,4 +1,4 @@
-// The new tab's boot script (a file, because MV3 forbids inline scripts). It runs while the HTML is
+// The new tab's and popup's boot script (a file, because MV3 forbids inline scripts). It runs while the HTML is
 // parsed, before any module loads: sets the theme class, then starts reading my goals' snapshot from
 // IndexedDB so the read overlaps the loading of the first-paint module (which picks the promise up).
 // Never creates or upgrades the database; the first-paint module has the same read as a fallback.

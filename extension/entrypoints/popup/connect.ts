@@ -1,0 +1,18 @@
+// The popup's heavy half, loaded after it has painted from the snapshot: the workspace (Yjs, zod),
+// settings and the worker link.
+import type { AppState } from '../../state/app-state.ts';
+import type { Backend } from '../../state/backend.ts';
+import { openBackend } from '../../state/workspace-backend.ts';
+import { loadSettings, onSettingsChanged, applyTheme } from '../../lib/settings.ts';
+
+/** Opens the real workspace for a state that painted from the snapshot, and hands it over. */
+export async function connect(state: AppState, handOver: (backend: Backend) => void): Promise<void> {
+  const settings = await loadSettings();
+  state.settings.value = settings;
+  applyTheme(settings.theme);
+  onSettingsChanged((next) => {
+    state.settings.value = next;
+    applyTheme(next.theme);
+  });
+  handOver(await openBackend({ me: settings.me }));
+}

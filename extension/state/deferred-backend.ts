@@ -1,0 +1,39 @@
+import type { CandorDocument } from '../../core/model/index.ts';
+import type { Backend } from './backend.ts';
+
+/**
+ * A backend that answers from a stored snapshot until the real workspace has loaded, then hands
+ * over: reads switch to the live document, listeners move across and hear one change, and writes
+ * made meanwhile wait for it (nothing is written to the snapshot). Lets a page paint and take input
+ * before Yjs and zod have loaded.
+ */
+export function deferredBackend(initial: CandorDocument, ready: Promise<Backend>): Backend {
+  let real: Backend | undefined;
+  const listeners = new Map<() => void, (() => void) | undefined>();
+  void ready.then(
+    (backend) => {
+      real = backend;
+      for (const listener of listeners.keys()) listeners.set(listener, backend.subscribe(listener));
+      for (const listener of listeners.keys()) listener();
+    },
+    () => undefined,
+  );
+  const live = async (): Promise<Backend> => real ?? ready;
+  return {
+    current: () => real?.current() ?? initial,
+    subscribe(listener) {
+      listeners.set(listener, real?.subscribe(listener));
+      return () => {
+        listeners.get(listener)?.();
+        listeners.delete(listener);
+      };
+    },
+    put: async (collection, record) => (await live()).put(collection, record),
+    checkIn: async (record) => (await live()).checkIn(record),
+    remove: async (collection, id) => (await live()).remove(collection, id),
+    importDocument: async (doc) => (await live()).importDocument(doc),
+    spaces: () => real?.spaces?.() ?? new Map(),
+    setMe: (me) => real?.setMe?.(me),
+    close: () => real?.close(),
+  };
+}

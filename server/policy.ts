@@ -110,6 +110,18 @@ export class Organisation {
   }
 }
 
+/** People as anonymous readers see them (no email), one copy per stored record so caches keyed by it hold. */
+const publicPeople = new WeakMap<object, CandorDocument['people'][number]>();
+function withoutEmail(p: CandorDocument['people'][number]): CandorDocument['people'][number] {
+  if (p.email === undefined) return p;
+  let out = publicPeople.get(p);
+  if (!out) {
+    const { email: _email, ...rest } = p;
+    publicPeople.set(p, (out = rest));
+  }
+  return out;
+}
+
 function ownerSpace(o: Pick<Objective, 'owner'>): SpaceId {
   return o.owner.kind === 'company' ? 'company' : `${o.owner.kind}:${o.owner.id}`;
 }
@@ -139,10 +151,7 @@ export function viewOf(parts: readonly (readonly [SpaceId, CandorDocument])[], v
     if (space === 'company') {
       for (const p of doc.people) {
         if (!once('people', p.id)) continue;
-        if (viewer.kind === 'anonymous') {
-          const { email: _email, ...rest } = p;
-          out.people.push(rest);
-        } else out.people.push(p);
+        out.people.push(viewer.kind === 'anonymous' ? withoutEmail(p) : p);
       }
       for (const t of doc.teams) if (once('teams', t.id)) out.teams.push(t);
       for (const c of doc.cycles) if (once('cycles', c.id)) out.cycles.push(c);

@@ -107,7 +107,7 @@ export class OrgViews {
     const checked = validateView(document);
     if (!checked.ok) throw new CandorViewError(`the materialised document did not validate: ${checked.message}`);
     if (checked.warnings.length && process.env.CANDOR_DEBUG) console.warn(`view ${key}: ${summariseIssues(checked.warnings)}`);
-    const body = Buffer.from(JSON.stringify(document));
+    const body = Buffer.from(serialise(document));
     const view: RenderedView = { etag, body, document };
     this.renderCost = this.renderCost * 0.7 + (performance.now() - started) * 0.3;
     if (this.cache.size >= MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
@@ -204,4 +204,31 @@ export function validateView(document: CandorDocument): { ok: true; warnings: Fo
     if (!strict.ok) return { ok: false, message: strict.error.message };
   }
   return { ok: true, warnings: issues };
+}
+
+/** Each record's JSON text, keyed by the (immutable, shared) record object. */
+const recordJson = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(document)`, reusing each record's text from earlier renders: after one check-in
+ * only that record is stringified again; the rest is concatenation.
+ */
+export function serialise(document: CandorDocument): string {
+  const head = JSON.stringify({ format: document.format, version: document.version, generatedAt: document.generatedAt });
+  const parts: string[] = [head.slice(0, -1)];
+  for (const collection of COLLECTIONS) {
+    const list = document[collection] as object[];
+    const items = new Array<string>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const record = list[i]!;
+      let text = recordJson.get(record);
+      if (text === undefined) recordJson.set(record, (text = JSON.stringify(record)));
+      items[i] = text;
+    }
+    parts.push(`,${JSON.stringify(collection)}:[${items.join(',')}]`);
+  }
+  const extra = Object.keys(document).filter((k) => !(COLLECTIONS as readonly string[]).includes(k) && k !== 'format' && k !== 'version' && k !== 'generatedAt');
+  for (const k of extra) parts.push(`,${JSON.stringify(k)}:${JSON.stringify((document as Record<string, unknown>)[k])}`);
+  parts.push('}');
+  return parts.join('');
 }

@@ -67,6 +67,9 @@ interface Entry {
   status: SpaceSyncStatus;
 }
 
+/** Refusals about one space that leave the others syncing (as worded by {@link describeRefusal}). */
+const NOT_SHARED = /^not allowed|^unknown-space|^private-space/;
+
 export function toWebSocketUrl(url: string): string {
   return url.replace(/^http(s?):\/\//i, 'ws$1://').replace(/\/+$/, '');
 }
@@ -110,11 +113,15 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
   function compute(): SyncStatus {
     const spaces = [...entries.values()].map((e) => ({ ...e.status }));
     const refused = spaces.filter((s) => s.error);
+    // A space the server does not share with this person (not a teammate's, a members-only team) is
+    // reported on that space but does not make the whole connection an error: the rest syncs.
+    const fatal = refused.filter((s) => !NOT_SHARED.test(s.error!) || refused.length === spaces.length);
+    const notShared = refused.filter((s) => !fatal.includes(s));
     let state: SyncState;
     let reason: string | undefined;
-    if (refused.length) {
+    if (fatal.length) {
       state = 'error';
-      reason = refused.map((s) => `${s.space}: ${s.error}`).join('; ');
+      reason = fatal.map((s) => `${s.space}: ${s.error}`).join('; ');
     } else if (socketState === 'disconnected') {
       state = 'offline';
       reason = socketReason ?? 'offline';
@@ -125,7 +132,7 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
       state = 'offline';
       reason = socketReason ?? 'reconnecting';
     } else {
-      const waiting = spaces.filter((s) => !s.synced);
+      const waiting = spaces.filter((s) => !s.synced && !s.error);
       const pending = spaces.filter((s) => s.access === 'read-write' && s.unsynced > 0);
       if (waiting.length) {
         state = 'connecting';
@@ -136,6 +143,7 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
       } else {
         state = 'synced';
         lastSyncedAt = Date.now();
+        if (notShared.length) reason = `not shared with you: ${notShared.map((s) => s.space).join(', ')}`;
       }
     }
     return { state, ...(reason ? { reason } : {}), spaces, ...(lastSyncedAt ? { lastSyncedAt } : {}) };
@@ -247,7 +255,8 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
     flushed(timeoutMs = 10_000) {
       const clean = () =>
         [...entries.values()].every((e) => e.status.access !== 'read-write' || (e.provider.unsyncedChanges === 0 && e.status.synced));
-      return waitFor(() => socketState === 'connected' && [...entries.values()].every((e) => e.status.access !== 'unknown') && clean(), timeoutMs, 'flushing changes to the server');
+      const known = () => [...entries.values()].every((e) => e.status.access !== 'unknown');
+      return waitFor(() => socketState === 'connected' && known() && clean(), timeoutMs, 'flushing changes to the server');
     },
     whenSynced(timeoutMs = 10_000) {
       return waitFor(() => status.state === 'synced', timeoutMs, 'syncing');

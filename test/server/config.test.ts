@@ -173,3 +173,14 @@ describe('server process with a bad config', () => {
     }
   });
 });
+
+describe('view serialisation', () => {
+  it('writes exactly what JSON.stringify writes, reusing record text across renders', async () => {
+    const { serialise } = await import('../../server/views.ts');
+    const { generateSampleOrganisation } = await import('../../core/sample/index.ts');
+    const doc = generateSampleOrganisation({ people: 12 });
+    expect(serialise(doc)).toBe(JSON.stringify(doc));
+    const next = { ...doc, checkIns: [...doc.checkIns, { ...doc.checkIns[0]!, id: 'new-one', value: 3 }] };
+    expect(serialise(next)).toBe(JSON.stringify(next));
+  });
+});

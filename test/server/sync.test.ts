@@ -75,6 +75,12 @@ describe('team sync (real server on loopback)', () => {
     const s = await until(c.conn, (st) => st.state === 'error');
     expect(s.reason).toMatch(/members only/);
     c.conn.destroy();
+    // Among other spaces, one not shared with this person is noted but does not stop the rest.
+    const mixed = client(server.url, TOKENS.alice, ['team:team-b', 'person:alice']);
+    const m = await until(mixed.conn, (st) => st.state === 'synced' && st.spaces.every((x) => x.access !== 'unknown'));
+    expect(m.reason).toBe('not shared with you: team:team-b');
+    expect(m.spaces.find((x) => x.space === 'team:team-b')).toMatchObject({ access: 'refused' });
+    mixed.conn.destroy();
   });
 
   it('an unauthorised write is refused, never reaches others, and is absent after a restart', async () => {

@@ -1,7 +1,7 @@
 // The IndexedDB + BroadcastChannel suite, shared by the node run (fake-indexeddb) and the real
 // Chromium run so the two never diverge. Each test uses its own database name.
 import { describe, it, expect, afterEach } from 'vitest';
-import { openDB } from 'idb';
+import { openDB, unwrap } from 'idb';
 import * as Y from 'yjs';
 import {
   openCandorDB,
@@ -53,7 +53,12 @@ async function persisted(name = dbName(), options: Parameters<typeof persistWork
   return { name, db, ws, store, objective, kr: keyResults[0]! };
 }
 
-export function storeSuite(environment: string): void {
+export interface SuiteHooks {
+  /** Closes a connection the way a browser does on its own (e.g. site data cleared): it fires `close`. */
+  forceClose(db: IDBDatabase): void;
+}
+
+export function storeSuite(environment: string, hooks: SuiteHooks): void {
   describe(`IndexedDB persistence (${environment})`, () => {
     it('keeps a workspace across close and reopen', async () => {
       const { name, db, ws, store, kr } = await persisted();
@@ -342,6 +347,17 @@ export function storeSuite(environment: string): void {
       stubborn.close();
       const db = await opening;
       expect(db.version).toBe(DB_VERSION);
+    });
+
+    it('tells the app when the browser closes the connection abnormally (terminated), and refuses writes after', async () => {
+      let terminated = 0;
+      const db = await open(dbName(), { onTerminated: () => terminated++ });
+      hooks.forceClose(unwrap(db.db));
+      expect(terminated).toBe(1);
+      expect(db.closed).toBe(true);
+      const err = await db.append([{ space: 'company', update: new Uint8Array([0, 0]) }]).catch((e) => e);
+      expect(err).toBeInstanceOf(CandorStorageError);
+      expect(err.kind).toBe('closed');
     });
 
     it('gives up waiting on a blocking tab after blockedTimeoutMs with a clear error', async () => {

@@ -541,15 +541,22 @@ export class LocalStore {
   #scheduleSnapshot(): void {
     if (this.snapshotDelayMs === false) return;
     clearTimeout(this.#snapshotTimer);
-    this.#snapshotTimer = setTimeout(() => void this.snapshot().catch(() => {}), this.snapshotDelayMs);
+    // A big workspace's snapshot costs real time (cloning the document): wait at least ten times what
+    // the last one took, so snapshots never take more than a tenth of the time while someone works.
+    const delay = Math.max(this.snapshotDelayMs, 10 * this.#lastSnapshotMs);
+    this.#snapshotTimer = setTimeout(() => void this.snapshot().catch(() => {}), delay);
   }
+
+  #lastSnapshotMs = 0;
 
   /** Writes the materialised document now (first paint reads it before Yjs loads). */
   async snapshot(): Promise<void> {
     clearTimeout(this.#snapshotTimer);
+    const started = performance.now();
     // Materialise first, outside any transaction.
     const document = this.workspace.document;
     await this.db.saveSnapshot(this.workspace.me, document, document.generatedAt);
+    this.#lastSnapshotMs = performance.now() - started;
   }
 
   /** Stops persisting (queued updates are flushed first). */

@@ -114,59 +114,30 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     cycles.set(c.id, { startMs: span.startMs, endMs: span.endMs, share: e.share, ended: e.ended, anchor: c.start });
   }
 
+  // Indexes by id. Filled back to front so the first of duplicate ids wins with one Map write each
+  // (Map operations on ids fresh from JSON dominate the cost of scoring; keep them few).
   const objectives = doc.objectives;
   const objIndex = new Map<string, number>();
-  for (let i = 0; i < objectives.length; i++) if (!objIndex.has(objectives[i]!.id)) objIndex.set(objectives[i]!.id, i);
+  for (let i = objectives.length - 1; i >= 0; i--) objIndex.set(objectives[i]!.id, i);
+  const objFirst = new Uint8Array(objectives.length).fill(1);
+  if (objIndex.size !== objectives.length) for (let i = 0; i < objectives.length; i++) objFirst[i] = objIndex.get(objectives[i]!.id) === i ? 1 : 0;
 
   // Key results grouped by objective.
   const krs = doc.keyResults;
   const krIndex = new Map<string, number>();
+  for (let k = krs.length - 1; k >= 0; k--) krIndex.set(krs[k]!.id, k);
+  const duplicateKrs = krIndex.size !== krs.length;
   const krsOf: (number[] | undefined)[] = new Array(objectives.length);
   for (let k = 0; k < krs.length; k++) {
     const kr = krs[k]!;
-    if (krIndex.has(kr.id)) continue;
+    if (duplicateKrs && krIndex.get(kr.id) !== k) continue;
     const oi = objIndex.get(kr.objectiveId);
-    if (oi === undefined) continue;
-    krIndex.set(kr.id, k);
+    if (oi === undefined) continue; // its objective is missing: left out
     (krsOf[oi] ??= []).push(k);
   }
 
-  // Check-ins grouped by key result in one counting sort: their times parsed once, future ones dropped.
   const checkIns = doc.checkIns;
-  const n = checkIns.length;
-  const { owner, times, values, sortedTimes, sortedValues } = scratch(n);
-  const offsets = new Int32Array(krs.length + 1);
-  let prevId: string | undefined;
-  let prevK: number | undefined;
-  for (let i = 0; i < n; i++) {
-    const c = checkIns[i]!;
-    const id = c.keyResultId;
-    // Check-ins usually come grouped by key result: skip the hash lookup for a run of the same id.
-    const k = id === prevId ? prevK : (prevK = krIndex.get((prevId = id)));
-    parseInstantInto(c.at, times, i);
-    if (k === undefined || !(times[i]! <= atMs)) {
-      owner[i] = -1;
-      continue;
-    }
-    owner[i] = k;
-    // Numeric readings copied out in this sequential pass, so scoring never chases check-in objects
-    // scattered across the heap in key-result order.
-    const value = c.value;
-    values[i] = value === undefined ? NaN : value;
-    offsets[k + 1]!++;
-  }
-  for (let k = 0; k < krs.length; k++) offsets[k + 1]! += offsets[k]!;
-  // `order` outlives this call (lazy histories read it); the other arrays are scratch, reused.
-  const order = new Int32Array(offsets[krs.length]!);
-  const fill = offsets.slice(0, krs.length);
-  for (let i = 0; i < n; i++) {
-    const k = owner[i]!;
-    if (k < 0) continue;
-    const pos = fill[k]!++;
-    order[pos] = i;
-    sortedTimes[pos] = times[i]!;
-    sortedValues[pos] = values[i]!;
-  }
+  const { order, offsets, times: sortedTimes, values: sortedValues } = groupCheckIns(checkIns, krIndex, krs.length, atMs);
 
   const context: HistoryContext = { checkIns, order };
   const dueCache = new Map<string, DueInfo>();
@@ -187,11 +158,11 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     if (!list) continue;
     sortKeyResultIndexes(list, krs);
     const cycle = cycles.get(o.cycleId) ?? NO_CYCLE;
-    const objOwner = o.owner.kind === 'person' ? o.owner.id : undefined;
+    const objRhythm = (o.owner.kind === 'person' ? rhythms.get(o.owner.id) : undefined) ?? defaultRhythm;
     const createdMs = parseInstant(o.createdAt);
     for (const k of list) {
       const kr = krs[k]!;
-      const rhythm = (kr.ownerId !== undefined ? rhythms.get(kr.ownerId) : undefined) ?? (objOwner !== undefined ? rhythms.get(objOwner) : undefined) ?? defaultRhythm;
+      const rhythm = (kr.ownerId !== undefined ? rhythms.get(kr.ownerId) : undefined) ?? objRhythm;
       const due = rhythm.dueFor === cycle ? rhythm.due! : dueOf(rhythm, cycle, atMs, dueCache);
       const v = evaluateKeyResult(kr, o, cycle, context, sortedTimes, sortedValues, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
       verdicts.push(v);
@@ -203,10 +174,59 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   }
 
   const byIndex: ObjectiveVerdict[] = new Array(objectives.length);
-  rollUpObjectives(objectives, objIndex, perObjective, perWeights, cycles, s, byIndex);
+  rollUpObjectives(objectives, objIndex, objFirst, perObjective, perWeights, cycles, s, byIndex);
   for (let i = 0; i < objectives.length; i++) if (byIndex[i]) objVerdicts.set(objectives[i]!.id, byIndex[i]!);
 
   return { at: isoOf(atMs), objectives: objVerdicts, keyResults: krVerdicts, netConfidence: krVerdicts.size ? ((good - bad) / krVerdicts.size) * 100 : 0 };
+}
+
+/**
+ * Check-ins grouped by key result in one counting sort: key result `k`'s check-ins are
+ * `order[offsets[k]..offsets[k + 1])`, with their instants and numeric readings (NaN: none) at the
+ * same positions of `times` and `values`. Each time is parsed once; check-ins after `atMs` or of an
+ * unknown key result are dropped.
+ */
+function groupCheckIns(
+  checkIns: readonly CheckIn[],
+  krIndex: Map<string, number>,
+  krCount: number,
+  atMs: number,
+): { order: Int32Array; offsets: Int32Array; times: Float64Array; values: Float64Array } {
+  const n = checkIns.length;
+  const { owner, times, values, sortedTimes, sortedValues } = scratch(n);
+  const offsets = new Int32Array(krCount + 1);
+  let prevId: string | undefined;
+  let prevK: number | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = checkIns[i]!;
+    const id = c.keyResultId;
+    // Check-ins often come grouped by key result: skip the hash lookup for a run of the same id.
+    const k = id === prevId ? prevK : (prevK = krIndex.get((prevId = id)));
+    parseInstantInto(c.at, times, i);
+    if (k === undefined || !(times[i]! <= atMs)) {
+      owner[i] = -1;
+      continue;
+    }
+    owner[i] = k;
+    // Numeric readings are copied out in this sequential pass, so scoring never chases check-in
+    // objects scattered across the heap in key-result order.
+    const value = c.value;
+    values[i] = value === undefined ? NaN : value;
+    offsets[k + 1]!++;
+  }
+  for (let k = 0; k < krCount; k++) offsets[k + 1]! += offsets[k]!;
+  // `order` outlives the call (lazy histories read it); the other arrays are scratch, reused.
+  const order = new Int32Array(offsets[krCount]!);
+  const fill = offsets.slice(0, krCount);
+  for (let i = 0; i < n; i++) {
+    const k = owner[i]!;
+    if (k < 0) continue;
+    const pos = fill[k]!++;
+    order[pos] = i;
+    sortedTimes[pos] = times[i]!;
+    sortedValues[pos] = values[i]!;
+  }
+  return { order, offsets, times: sortedTimes, values: sortedValues };
 }
 
 function rhythmOf(person: Person | undefined, s: Settings): Rhythm {
@@ -541,6 +561,7 @@ function keyResultPart(verdicts: readonly KeyResultVerdict[], krWeights: readonl
 function rollUpObjectives(
   objectives: readonly Objective[],
   objIndex: Map<string, number>,
+  objFirst: Uint8Array,
   perObjective: KeyResultVerdict[][],
   perWeights: number[][],
   cycles: Map<string, CycleInfo>,
@@ -553,13 +574,13 @@ function rollUpObjectives(
     const p = objectives[i]!.parentId;
     if (p === undefined) continue;
     const pi = objIndex.get(p);
-    if (pi === undefined || pi === i || objIndex.get(objectives[i]!.id) !== i) continue;
+    if (pi === undefined || pi === i || !objFirst[i]) continue;
     (children[pi] ??= []).push(i);
   }
   const state = new Uint8Array(count); // 0 new, 1 open (on the current path), 2 scored
   const stack: number[] = [];
   for (let root = 0; root < count; root++) {
-    if (state[root] !== 0 || objIndex.get(objectives[root]!.id) !== root) continue;
+    if (state[root] !== 0 || !objFirst[root]) continue;
     stack.push(root);
     while (stack.length) {
       const v = stack[stack.length - 1]!;

@@ -536,4 +536,17 @@ describe('unvalidated input', () => {
     expect(s.keyResults.get('j')!.history).toEqual([]);
     expect(Number.isFinite(s.objectives.get('o')!.score)).toBe(true);
   });
+
+  it('takes the first of duplicate ids, as integrity checks report them', () => {
+    const doc = document({
+      objectives: [objective('o', { title: 'First' }), objective('o', { title: 'Second', type: 'aspirational' })],
+      keyResults: [keyResult('k', 'o', increase(0, 10)), keyResult('k', 'o', increase(0, 100))],
+      checkIns: [checkIn('k', '2026-02-10T10:00:00Z', { value: 5 })],
+    });
+    const s = scoreDocument(doc, { at: HALFWAY });
+    expect(s.objectives.size).toBe(1);
+    expect(s.keyResults.get('k')!.score).toBe(0.5);
+    expect(s.objectives.get('o')!.keyResults).toHaveLength(1);
+    expect(s.objectives.get('o')!.expected).toBeCloseTo(0.5); // the committed first one
+  });
 });

@@ -4,6 +4,7 @@
 import type { AppState, SyncState } from '../state/app-state.ts';
 import type { ServerSettings } from './settings.ts';
 import type { SpaceConnection, SyncStatus } from '../../core/sync/index.ts';
+import { effect } from '@preact/signals';
 
 let connection: SpaceConnection | null = null;
 let stopStatus: (() => void) | null = null;
@@ -26,19 +27,32 @@ export function toSyncState(status: SyncStatus): SyncState {
 export async function startSync(state: AppState): Promise<void> {
   stopSync();
   const server = state.settings.value.server;
-  const spaces = state.backend.spaces?.();
-  if (!server || !spaces) {
+  if (!server || !state.backend.spaces) {
     state.sync.value = { state: 'local' };
     return;
   }
   state.sync.value = { state: 'connecting' };
   try {
-    const { connectSpaces } = await import('../../core/sync/index.ts');
-    const conn = connectSpaces({ url: server.url, token: server.token, spaces });
+    const { connectSpaces, spacesToSync } = await import('../../core/sync/index.ts');
+    // My space, my teams', my teammates' and the company's: created empty here, filled by the server.
+    const wanted = () => (state.me.value ? spacesToSync(state.me.value, state.document.value.people) : ['company']);
+    state.backend.ensureSpaces?.(wanted());
+    const initial = new Map(state.backend.spaces());
+    const synced = new Set(initial.keys());
+    const conn = connectSpaces({ url: server.url, token: server.token, spaces: initial });
     connection = conn;
     stopStatus = conn.subscribe((s) => (state.sync.value = toSyncState(s)));
-    // Spaces that appear later (a new team, a first objective) join the same connection.
-    stopSpaces = state.backend.onSpaceAdded?.((id, doc) => conn.add(id, doc)) ?? null;
+    // Spaces that appear later (the people list arrives, a new team, a first objective) join the same connection.
+    const stopAdded = state.backend.onSpaceAdded?.((id, doc) => {
+      if (synced.has(id)) return;
+      synced.add(id);
+      conn.add(id, doc);
+    });
+    const stopWanted = effect(() => state.backend.ensureSpaces?.(wanted()));
+    stopSpaces = () => {
+      stopAdded?.();
+      stopWanted();
+    };
   } catch (e) {
     state.sync.value = { state: 'error', reason: (e as Error).message };
   }

@@ -21,6 +21,8 @@ export interface Backend {
   importDocument(doc: CandorDocument): Promise<void>;
   /** The Yjs spaces behind the document, for team sync (absent for backends without spaces). */
   spaces?(): Map<string, Y.Doc>;
+  /** Makes sure these spaces exist (empty until synced), e.g. the spaces a team server will fill. */
+  ensureSpaces?(ids: readonly string[]): void;
   /** Called when a new space is created locally (so sync can add it). */
   onSpaceAdded?(listener: (id: string, doc: Y.Doc) => void): () => void;
   /** Backups kept before storage migrations, newest first. */

@@ -145,6 +145,15 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
       }
     },
     spaces: () => ws.spaces,
+    ensureSpaces(ids) {
+      let added = false;
+      for (const id of ids) {
+        if (ws.spaces.has(id)) continue;
+        ws.space(id);
+        added = true;
+      }
+      if (added) notify();
+    },
     onSpaceAdded(listener) {
       spaceListeners.add(listener);
       return () => spaceListeners.delete(listener);

@@ -1,7 +1,6 @@
 // Options → team feeds, team server, reminders, appearance.
 import { useState } from 'preact/hooks';
 import * as z from 'zod/mini';
-import { browser } from 'wxt/browser';
 import { useAppState } from '../../state/app-state.ts';
 import { t, type MessageKey } from '../../lib/i18n.ts';
 import { ZReminders, ZServer, THEMES, type Reminders, type Theme } from '../../lib/settings.ts';
@@ -89,20 +88,8 @@ export function ServerSection() {
     const parsed = z.safeParse(ZServer, { url: url.trim(), token: token.trim() });
     if (!parsed.success) return setErrors(issuesToFields(fromZodIssues(parsed.error.issues, { url, token })));
     setErrors({});
-    let origin: string;
-    try {
-      const u = new URL(parsed.data.url);
-      origin = `${u.protocol.replace('ws', 'http')}//${u.host}/*`;
-    } catch {
-      return setErrors({ url: t('errorFeedUrl') });
-    }
-    browser.permissions
-      .request({ origins: [origin] })
-      .then(async (granted) => {
-        if (!granted) throw new Error(t('errorPermissionRefused', origin));
-        await connectServer(state, parsed.data);
-      })
-      .catch((err: Error) => setErrors({ _form: err.message }));
+    // A WebSocket needs no host permission: nothing more is asked for.
+    connectServer(state, parsed.data).catch((err: Error) => setErrors({ _form: err.message }));
   }
 
   return (

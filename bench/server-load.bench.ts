@@ -28,6 +28,16 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
 function rssMb(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -216,10 +226,12 @@ export async function run(): Promise<BenchRow[]> {
     await new Promise((r) => setTimeout(r, 500));
     let rssPeak = rssConnected;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(server.pid!))), 500);
+    const cpuBefore = cpuSeconds(server.pid!);
     const until = now() + seconds * 1000;
     for (const p of procs.slice(1)) p.send({ type: 'go', until });
     await Promise.race([Promise.all(done), new Promise((_, rej) => setTimeout(() => rej(new Error('workers did not finish in time')), (seconds + 60) * 1000))]);
     clearInterval(sampler);
+    const serverCpu = cpuSeconds(server.pid!) - cpuBefore;
     const loadDuring = `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
     await new Promise((r) => setTimeout(r, 500));
     await follower.close();
@@ -258,6 +270,7 @@ export async function run(): Promise<BenchRow[]> {
       },
       { group: GROUP, name: 'widget: change events / document fetches', value: `${events} / ${fetches}` },
       { group: GROUP, name: 'server RSS idle / connected / peak / after', value: `${rssIdle.toFixed(0)} / ${rssConnected.toFixed(0)} / ${rssPeak.toFixed(0)} / ${rssAfter.toFixed(0)} MB` },
+      { group: GROUP, name: 'server CPU during the run', value: `${serverCpu.toFixed(1)} s (${((serverCpu / seconds) * 100).toFixed(0)}% of one core)` },
       { group: GROUP, name: 'machine load average during the run (1 min, shared cores)', value: loadDuring },
       { group: GROUP, name: 'acknowledged check-ins lost (after graceful restart)', value: `${lost} of ${acked.length}`, budget: '0', verdict: lost === 0 ? 'within' : 'over' },
     );

@@ -1,7 +1,7 @@
 // `tsx scripts/serve-demo.ts`: serves the widgets demo (widgets/demo) and the built widgets
 // (dist/widgets) on 127.0.0.1:$PORT (default 5173), under the strict CSP a careful intranet would set.
 // Builds the widgets first when dist/widgets is missing.
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,49 @@ async function find(pathname: string): Promise<string | undefined> {
   return undefined;
 }
 
+/**
+ * Passes `/v1/*` (document, events) through to a Candor team server, streaming, so the demo reads
+ * the organisation live from the same origin and its strict CSP (`connect-src 'self'`) still holds.
+ */
+function proxy(target: URL, req: IncomingMessage, res: ServerResponse): void {
+  const headers = { ...req.headers, host: target.host };
+  delete headers.origin;
+  const upstream = request(
+    { hostname: target.hostname, port: target.port, path: req.url, method: req.method, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', (e) => {
+    if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(`The team server at ${target.origin} did not answer: ${e.message}`);
+  });
+  res.on('close', () => upstream.destroy()); // the page went away (e.g. an event stream closed)
+  req.pipe(upstream);
+}
+
+export interface DemoOptions {
+  /** A team server to read from (`/v1/*` is proxied to it); without it the demo reads `sample.json`. */
+  serverUrl?: string;
+}
+
 /** Starts the demo server; resolves with it once listening. */
-export function serveDemo(port = Number(process.env.PORT ?? 5173), host = '127.0.0.1'): Promise<Server> {
+export function serveDemo(
+  port = Number(process.env.PORT ?? 5173),
+  host = '127.0.0.1',
+  options: DemoOptions = { serverUrl: process.env.CANDOR_SERVER_URL },
+): Promise<Server> {
+  const target = options.serverUrl ? new URL(options.serverUrl) : undefined;
+  const config = JSON.stringify(target ? { src: '/v1/document', live: true } : { src: 'sample.json', live: false });
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (target && url.pathname.startsWith('/v1/')) return proxy(target, req, res);
+    if (url.pathname === '/demo-config.json') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(config);
+      return;
+    }
     const file = req.method === 'GET' || req.method === 'HEAD' ? await find(url.pathname) : undefined;
     res.setHeader('Content-Security-Policy', DEMO_CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -68,5 +107,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   }
   const server = await serveDemo();
   const { port } = server.address() as { port: number };
-  console.log(`Candor widgets demo: http://127.0.0.1:${port}/`);
+  const from = process.env.CANDOR_SERVER_URL ? `live from ${process.env.CANDOR_SERVER_URL}` : 'from sample.json';
+  console.log(`Candor widgets demo (${from}): http://127.0.0.1:${port}/`);
 }

@@ -25,7 +25,12 @@ function snippet(tag, attrs) {
   return `<${tag} src="/okrs.json"${list}></${tag}>`;
 }
 
-const doc = await loadDocument('sample.json');
+// Where the data comes from: `npm start` points the demo at the team server (live), else sample.json.
+const source = await fetch('demo-config.json')
+  .then((r) => (r.ok ? r.json() : null))
+  .catch(() => null) ?? { src: 'sample.json', live: false };
+document.getElementById('source').textContent = source.live ? `${source.src}, live from the team server` : source.src;
+const doc = await loadDocument(source.src);
 const now = Date.now();
 const current = doc.cycles.find((c) => Date.parse(c.start) <= now && now <= Date.parse(`${c.end}T23:59:59Z`)) ?? doc.cycles[doc.cycles.length - 1];
 const inCycle = doc.objectives.filter((o) => o.cycleId === current.id);
@@ -48,7 +53,11 @@ const choices = {
   'candor-checkin-feed': { 'team-id': team.id, limit: 6 },
 };
 for (const [tag, attrs] of Object.entries(choices)) {
-  for (const el of document.querySelectorAll(tag)) for (const [k, v] of Object.entries(attrs)) if (!(tag === 'candor-progress' && k === 'variant')) el.setAttribute(k, String(v));
+  for (const el of document.querySelectorAll(tag)) {
+    for (const [k, v] of Object.entries(attrs)) if (!(tag === 'candor-progress' && k === 'variant')) el.setAttribute(k, String(v));
+    el.toggleAttribute('live', source.live);
+    el.setAttribute('src', source.src);
+  }
   const code = document.querySelector(`[data-snippet="${tag}"]`);
   if (code) code.textContent = `${SCRIPT}\n${snippet(tag, attrs)}`;
 }

@@ -83,7 +83,7 @@ export function collectionLog(doc: Y.Doc, collection: CollectionName): Y.Array<u
 
 /** How an append-only record is stored: its JSON text. */
 export function encodeEntry(record: object): string {
-  return JSON.stringify(defined(record));
+  return JSON.stringify(record); // drops undefined fields by itself
 }
 
 /** An append-only entry as a plain object (JSON text or an object), or `undefined` when it is neither. */
@@ -167,7 +167,10 @@ function ensureLayout(doc: Y.Doc): void {
 
 function fieldMap(record: Record<string, unknown>): Y.Map<unknown> {
   const fields = new Y.Map<unknown>();
-  for (const [k, v] of Object.entries(record)) fields.set(k, v);
+  for (const k of Object.keys(record)) {
+    const v = record[k];
+    if (v !== undefined) fields.set(k, v);
+  }
   return fields;
 }
 
@@ -398,7 +401,7 @@ export function documentToSpaces(doc: CandorDocument, options: { me?: string } =
           continue;
         }
         const map = collectionMap(ydoc, collection);
-        for (const record of records) map.set((record as { id: string }).id, fieldMap(defined(record)));
+        for (const record of records) map.set((record as { id: string }).id, fieldMap(record as Record<string, unknown>));
       }
     }, SEED_ORIGIN);
     spaces.set(space, ydoc);

@@ -184,6 +184,8 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
   if (!has('objective_title') && !has('objective_id')) fail(headerRow, 'objective_title', 'the column is missing: every row needs its objective');
   if (rows.length === 1) fail(headerRow, undefined, 'the file has a header but no rows');
 
+  const candorPositions = CSV_COLUMNS.map((c) => position.get(c)).filter((i): i is number => i !== undefined);
+
   // Problems in rows are collected (up to a limit) so a sheet can be fixed in one go; each stage stops at its end
   // if anything was wrong, so later stages never report knock-on errors.
   const issues: ImportIssue[] = [];
@@ -245,7 +247,8 @@ function buildRecords(existing: CandorDocument, rows: string[][], rowNumbers: nu
       const value = unguardCell(raw[i] ?? '');
       return c === 'objective_description' || c === 'milestones' ? value : value.trim();
     };
-    if (CSV_COLUMNS.every((c) => cell(c) === '')) return;
+    // A row with nothing in Candor's columns (blank, or only notes in columns of the user's own) is skipped.
+    if (candorPositions.every((i) => (raw[i] ?? '').trim() === '')) return;
 
     // The cycle.
     const cycleId = cell('cycle');

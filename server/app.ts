@@ -103,6 +103,17 @@ export class CandorServer {
       // Well above the update limit, so the clear error below is what a client normally meets.
       { maxPayload: Math.max(16 * 1024 * 1024, config.limits.maxUpdateBytes * 4) },
     );
+    // Hocuspocus 3 hands `{ port, address }` to http.Server#listen, which reads `host`, not
+    // `address`, so it would listen on every interface. Map it, so HOST=127.0.0.1 means loopback only.
+    const http = this.server.httpServer;
+    const listen = http.listen.bind(http) as (...args: unknown[]) => typeof http;
+    http.listen = ((first: unknown, ...rest: unknown[]) => {
+      if (first && typeof first === 'object' && 'address' in first) {
+        const { address, ...others } = first as { address?: string };
+        return listen({ ...others, host: address }, ...rest);
+      }
+      return listen(first, ...rest);
+    }) as typeof http.listen;
   }
 
   private liveSpaces(): Iterable<[SpaceId, Y.Doc]> {

@@ -51,8 +51,8 @@ export class OrgViews {
     if (this.timer) return;
     // Debounced, but bounded: under a steady stream of changes listeners still hear every `wait` ms.
     // Each announcement makes every following widget refetch, so the pace also adapts to what a
-    // render costs: at most about a fifth of the server's time goes to rendering documents.
-    const wait = Math.min(1000, Math.max(this.options.debounceMs ?? 75, 4 * this.renderCost));
+    // render costs: at most about a third of the server's time goes to rendering documents.
+    const wait = Math.min(1000, Math.max(this.options.debounceMs ?? 75, 2 * this.renderCost));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       for (const listener of this.listeners) listener();

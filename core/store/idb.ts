@@ -382,32 +382,46 @@ export async function openCandorDB(options: OpenOptions = {}): Promise<CandorDat
 // ---------------------------------------------------------------------------------------------
 // Workspace ⇄ database
 
+/** Lets the page paint and handle input between slices of long work (not throttled in background tabs, unlike setTimeout). */
+function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(0);
+  });
+}
+
 /** Builds a workspace from every space stored in the database (updates tagged {@link STORAGE_ORIGIN}). */
 export async function loadWorkspace(db: CandorDatabase, options: { me: string }): Promise<Workspace> {
-  const logs = await db.readAllLogs();
-  const spaces = new Map<SpaceId, Y.Doc>();
-  for (const [space, updates] of logs) {
-    const doc = new Y.Doc();
-    doc.transact(() => {
-      for (const u of updates) Y.applyUpdate(doc, u);
-    }, STORAGE_ORIGIN);
-    spaces.set(space, doc);
-  }
-  return new Workspace({ me: options.me, spaces });
+  const workspace = new Workspace({ me: options.me });
+  await loadInto(db, workspace);
+  return workspace;
 }
 
 /**
  * Applies every stored space to an existing workspace (tagged {@link STORAGE_ORIGIN}, so it is not
  * written back or broadcast). Yjs merges in any order, so a page can connect its BroadcastChannel
- * first and load second without missing an update another page makes in between.
+ * first and load second without missing an update another page makes in between. All reads finish
+ * before any applying starts, and the applying yields to the page every ~30 ms so a big workspace
+ * does not freeze the first paint.
  */
 export async function loadInto(db: CandorDatabase, workspace: Workspace): Promise<void> {
   const logs = await db.readAllLogs();
+  let slice = performance.now();
   for (const [space, updates] of logs) {
     const doc = workspace.space(space);
     doc.transact(() => {
       for (const u of updates) Y.applyUpdate(doc, u);
     }, STORAGE_ORIGIN);
+    if (performance.now() - slice > 30) {
+      await yieldToPage();
+      slice = performance.now();
+    }
   }
 }
 

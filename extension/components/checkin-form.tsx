@@ -1,4 +1,4 @@
-import { useRef, useState, useEffect } from 'preact/hooks';
+import { useRef, useState, useLayoutEffect } from 'preact/hooks';
 import type { KeyResult } from '../../core/model/index.ts';
 import type { KeyResultVerdict } from '../../core/scoring/index.ts';
 import { t } from '../lib/i18n.ts';
@@ -40,7 +40,8 @@ export function CheckInForm({ keyResult, verdict, milestonesDone, onSave, onCanc
   const first = useRef<HTMLInputElement>(null);
   const id = `ci-${keyResult.id}`;
 
-  useEffect(() => {
+  // Focus as soon as the form is in the DOM (a layout effect runs before the browser paints).
+  useLayoutEffect(() => {
     if (autoFocus && first.current) {
       first.current.focus();
       performance.mark('candor:checkin-input-focused');

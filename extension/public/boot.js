@@ -3,6 +3,7 @@
 // IndexedDB so the read overlaps the loading of the first-paint module (which picks the promise up).
 // Never creates or upgrades the database; the first-paint module has the same read as a fallback.
 (function () {
+  performance.mark('candor:boot');
   var root = document.documentElement;
   var theme = 'system';
   var me = null;
@@ -13,6 +14,7 @@
   var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
   root.setAttribute('data-theme', theme);
+  performance.mark('candor:boot-theme');
   if (!me || !window.indexedDB) return;
   window.candorSnapshot = new Promise(function (resolve) {
     var request;

@@ -15,9 +15,9 @@ export interface Persistence {
   load(): Promise<Map<string, Y.Doc>>;
   /**
    * Persists every update of the workspace (and its snapshot), applies updates other pages write,
-   * and calls `onChange` after any change. Returns the detach function.
+   * and calls `onChange` after any change (`local`: made by this page). Returns the detach function.
    */
-  attach(ws: Workspace, onChange: () => void): () => void;
+  attach(ws: Workspace, onChange: (local: boolean) => void): () => void;
   /** Resolves when every write so far is committed. */
   flush(): Promise<void>;
   /** Writes a whole document into the workspace in one step (import, sample). */
@@ -85,7 +85,7 @@ export async function openPersistence(): Promise<Persistence> {
     attach(ws, onChange) {
       const local = new LocalStore(ws, db, { snapshotDelayMs: 400 }, counts);
       store = local;
-      const unsubscribe = ws.subscribe(() => onChange());
+      const unsubscribe = ws.subscribe((change) => onChange(change.local));
       // Other pages' updates arrive here (and fire the subscription above); ours go to them.
       const link = connectBroadcast(ws);
       return () => {

@@ -10,6 +10,9 @@ import { openPersistence, type Persistence } from './persistence.ts';
 /** Who writes when nobody has said who they are yet (first run). Reading works; writes name this author. */
 export const NOBODY = 'nobody';
 
+/** How long a page waits before re-rendering for another page's change. */
+export const REMOTE_DELAY_MS = 60;
+
 const omit = <T extends object, K extends string>(o: T, ...keys: K[]): Omit<T, K> => {
   const out = { ...o } as Record<string, unknown>;
   for (const k of keys) delete out[k];
@@ -96,16 +99,21 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Bac
   let known = new Set(ws.spaces.keys());
   // Listeners re-materialise and re-score: run them in a task of their own, after the write that
   // caused them has committed, and once for a burst of updates.
+  // Changes from other pages (a check-in in the popup) wait a little: the pages of an extension share
+  // one main thread, and the page that wrote should commit first.
   let scheduled = false;
   let writing = 0;
-  const notify = () => {
+  const notify = (local = true) => {
     if (scheduled) return;
     scheduled = true;
-    setTimeout(() => {
-      scheduled = false;
-      if (writing) return void notify();
-      notifyNow();
-    }, 0);
+    setTimeout(
+      () => {
+        scheduled = false;
+        if (writing) return void notify();
+        notifyNow();
+      },
+      local ? 0 : REMOTE_DELAY_MS,
+    );
   };
   const notifyNow = () => {
     for (const [id, doc] of ws.spaces) {

@@ -32,12 +32,19 @@ async function firstPaint(root: HTMLElement): Promise<boolean> {
   performance.mark('candor:scored');
   if (!view.objectives.length) return false;
   render(<NewTabLayout view={view} pulse={pulse(doc, [], me)} now={now} />, root);
+  // Marked in the frame that shows them, and the full app starts loading only after that frame.
+  await nextFrame();
   performance.mark('candor:goals-painted');
   return true;
 }
 
+/** Resolves just before the next frame is painted (at once in a hidden tab, which paints nothing). */
+const nextFrame = () => new Promise<void>((resolve) => (document.hidden ? resolve() : requestAnimationFrame(() => resolve())));
+const afterPaint = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 const root = document.getElementById('app')!;
 const painted = await firstPaint(root);
+if (painted) await afterPaint();
 const app = await import('./app.tsx');
 await app.start(root);
 if (!painted && root.querySelector('.objective')) performance.mark('candor:goals-painted');

@@ -45,8 +45,11 @@ async function fromSnapshot(): Promise<boolean> {
   }
   document.title = t('popupTitle');
   show(state, () => null);
+  // Let the focused form reach the screen before Yjs and zod load.
+  await new Promise<void>((resolve) => (document.hidden ? resolve() : requestAnimationFrame(() => setTimeout(resolve, 0))));
   const { connect } = await import('./connect.ts');
   await connect(state, handOver);
+  performance.mark('candor:popup-connected');
   return true;
 }
 
@@ -55,6 +58,7 @@ async function main() {
   if (await fromSnapshot()) return;
   const { openApp, FirstRun } = await import('../../components/shell.tsx');
   show(await openApp({ page: 'popup' }), FirstRun);
+  performance.mark('candor:popup-connected');
 }
 
 void main();

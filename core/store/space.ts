@@ -580,7 +580,8 @@ export interface MaterialiseOptions {
  * document. An invalid record is reported in `issues` (with its space and path) and skipped; it
  * never fails the whole. A record id found in two spaces is kept once (the first space in id
  * order) and reported. Spaces that have not changed since the last call are reused, so
- * re-materialising after one check-in costs little more than concatenating arrays.
+ * re-materialising after one check-in costs little more than concatenating the check-in arrays;
+ * collections where nothing changed share their array with the previous document.
  * The returned records are shared with that cache: treat them as read-only.
  */
 export function materialise(
@@ -619,12 +620,19 @@ interface MergeState {
   owners: Map<string, SpaceId | SpaceId[]>;
   /** How many ids are held by more than one space. */
   shared: number;
+  /** The last merged list and its duplicate warnings, reused while no part changes. */
+  last?: { out: Rec[]; issues: SpaceIssue[] };
 }
 const mergeStates = new WeakMap<object, Map<CollectionName, MergeState>>();
 
 const firstOwner = (owners: SpaceId | SpaceId[]): SpaceId => (typeof owners === 'string' ? owners : owners[0]!);
 
 function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, readonly Rec[]])[], collection: CollectionName, issues: SpaceIssue[]): Rec[] {
+  if (state.last && parts.length === state.parts.size && parts.every(([space, records]) => state.parts.get(space) === records)) {
+    issues.push(...state.last.issues);
+    return state.last.out;
+  }
+  const found: SpaceIssue[] = [];
   const current = new Map(parts);
   for (const [space, old] of state.parts) {
     if (current.get(space) === old) continue;
@@ -671,7 +679,7 @@ function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, 
       if (state.shared > 0) {
         const first = firstOwner(state.owners.get(record.id)!);
         if (first !== space) {
-          issues.push({
+          found.push({
             space,
             collection,
             id: record.id,
@@ -686,5 +694,7 @@ function mergeCollection(state: MergeState, parts: readonly (readonly [SpaceId, 
     }
   }
   out.length = n;
+  state.last = { out, issues: found };
+  issues.push(...found);
   return out;
 }

@@ -104,6 +104,8 @@ describe('the Candor extension', () => {
     // The new tab shows the new score.
     const goals = await x.open('newtab.html');
     const kr = goals.locator('li.kr', { hasText: 'Activated teams' });
+    await kr.waitFor();
+    expect(await goals.evaluate(() => document.activeElement === document.body)).toBe(true); // the address bar keeps focus
     await expect.poll(() => kr.locator('.score').textContent(), { timeout: 10_000 }).toBe('0.4');
     expect(await goals.locator('li.kr.due').count()).toBe(1);
 
@@ -191,14 +193,32 @@ describe('the Candor extension', () => {
     await page.close();
   });
 
-  it('axe finds no accessibility violations on the new tab, popup and options pages', async () => {
-    for (const path of ['newtab.html', 'popup.html', 'options.html#objectives', 'options.html#data', 'options.html#reminders']) {
+  it('axe finds no accessibility violations on the new tab, popup and options pages, light and dark', async () => {
+    const paths = ['newtab.html', 'popup.html', 'options.html#objectives', 'options.html#people', 'options.html#feeds', 'options.html#server', 'options.html#data', 'options.html#reminders', 'options.html#appearance'];
+    const check = async (path: string, theme: string) => {
       const page = await x.open(path);
       await page.waitForSelector('#app > *');
       await page.waitForTimeout(200);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
       const violations = await axeViolations(page);
-      expect({ path, violations }).toEqual({ path, violations: [] });
+      expect({ path, theme, violations }).toEqual({ path, theme, violations: [] });
       await page.close();
+    };
+    for (const path of paths) await check(path, 'system');
+    const options = await x.open('options.html#appearance');
+    await options.getByRole('radio', { name: 'Dark' }).check();
+    await expect.poll(() => options.evaluate(() => document.documentElement.classList.contains('theme-dark'))).toBe(true);
+    for (const path of ['newtab.html', 'popup.html', 'options.html#objectives']) await check(path, 'dark');
+    // The first-run page of a fresh profile, too.
+    const fresh = newProfile();
+    const other = await launchExtension(fresh);
+    try {
+      const page = await other.open('newtab.html');
+      await page.getByRole('heading', { name: 'Welcome to Candor' }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await other.close();
+      removeProfile(fresh);
     }
   });
 });

@@ -109,34 +109,41 @@ function widget(http: string) {
       fetching = false;
     }
   };
+  let reconnects = 0;
+  // Like EventSource: reconnect when the stream breaks, and refetch in case a change was missed.
   const started = (async () => {
     await refetch();
-    const res = await fetch(`${http}/v1/events`, { signal: controller.signal });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          if (block.includes('event: change')) {
-            events++;
-            void refetch();
+    while (!controller.signal.aborted) {
+      try {
+        const res = await fetch(`${http}/v1/events`, { signal: controller.signal });
+        const reader = res.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            if (block.includes('event: change')) {
+              events++;
+              void refetch();
+            }
           }
         }
+      } catch {
+        if (controller.signal.aborted) return;
       }
-    } catch {
-      // aborted
+      reconnects++;
+      await new Promise((r) => setTimeout(r, 200));
+      void refetch();
     }
   })();
   return {
     latencies,
-    stats: () => ({ fetches, events }),
+    stats: () => ({ fetches, events, reconnects }),
     close: async () => {
       controller.abort();
       await started.catch(() => {});
@@ -242,7 +249,7 @@ export async function run(): Promise<BenchRow[]> {
     const acked = results.flatMap((r) => r.acked);
     const unacked = results.reduce((n, r) => n + r.unacked, 0);
     const widgetLat = follower.latencies;
-    const { fetches, events } = follower.stats();
+    const { fetches, events, reconnects } = follower.stats();
 
     // ---- Graceful restart, then read back from a fresh connection.
     await stop(server, 'SIGTERM');
@@ -268,7 +275,7 @@ export async function run(): Promise<BenchRow[]> {
         budget: 'p95 ≤ 1 s',
         ...(widgetLat.length ? { verdict: within(percentile(widgetLat, 95), 1000) } : {}),
       },
-      { group: GROUP, name: 'widget: change events / document fetches', value: `${events} / ${fetches}` },
+      { group: GROUP, name: 'widget: change events / document fetches', value: `${events} / ${fetches}${reconnects ? ` (${reconnects} stream reconnects)` : ''}` },
       { group: GROUP, name: 'server RSS idle / connected / peak / after', value: `${rssIdle.toFixed(0)} / ${rssConnected.toFixed(0)} / ${rssPeak.toFixed(0)} / ${rssAfter.toFixed(0)} MB` },
       { group: GROUP, name: 'server CPU during the run', value: `${serverCpu.toFixed(1)} s (${((serverCpu / seconds) * 100).toFixed(0)}% of one core)` },
       { group: GROUP, name: 'machine load average during the run (1 min, shared cores)', value: loadDuring },

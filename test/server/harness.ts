@@ -1,7 +1,7 @@
 // Real server processes on loopback for the team-sync tests: spawn `server/main.ts` with a temp
 // config and SQLite file, a real redis-server, and Node clients (`connectSpaces` over `ws`).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -155,7 +155,8 @@ export async function startServer(setup: ServerSetup, options: { port?: number; 
 /** Starts a throwaway redis-server (no persistence) on a free port. */
 export async function startRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const proc = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const binary = process.env.REDIS_SERVER ?? (existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : 'redis-server');
+  const proc = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   await new Promise<void>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`redis did not start:\n${out}`)), 10_000);

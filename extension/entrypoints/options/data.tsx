@@ -179,6 +179,8 @@ function BackupsPanel() {
                 if (!confirm(t('restoreConfirm', when(b.at)))) return;
                 await state.backend.restoreBackup?.(b.id);
                 setStatus(t('restored'));
+                // The workspace in memory predates the backup: start again from storage.
+                setTimeout(() => location.reload(), 600);
               }}
             >
               {t('restore')}

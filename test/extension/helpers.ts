@@ -11,10 +11,10 @@ export function memoryPersistence(initial?: CandorDocument): Persistence & { wri
     async load() {
       return stored;
     },
-    attach(ws: { subscribe(fn: () => void): () => void }, onChange: () => void) {
-      return ws.subscribe(() => {
+    attach(ws: { subscribe(fn: (c: { local: boolean }) => void): () => void }, onChange: (local: boolean) => void) {
+      return ws.subscribe((change) => {
         self.writes++;
-        onChange();
+        onChange(change.local);
       });
     },
     async flush() {},

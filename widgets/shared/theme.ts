@@ -1,8 +1,9 @@
-import { css, unsafeCSS } from 'lit';
+import { css } from 'lit';
 
 // Page-level tokens (`--candor-*`) override the defaults in both themes; components read the private
 // `--_*` copies. Sizes are px so a host page's `html { font-size: 62.5% }` changes nothing.
-const light = `
+// Both token sets are `css` results (never adopted alone), so the build squeezes them like any style.
+const light = css`
   --_bg: var(--candor-surface, #ffffff);
   --_fg: var(--candor-text, #1f2328);
   --_muted: var(--candor-muted, #59636e);
@@ -16,8 +17,9 @@ const light = `
   --_stale: var(--candor-stale, #818b98);
   --_done: var(--candor-done, #8250df);
   --_danger-text: var(--candor-danger-text, #b3261e);
-  color-scheme: light;`;
-const dark = `
+  color-scheme: light;
+`;
+const dark = css`
   --_bg: var(--candor-surface, #151b23);
   --_fg: var(--candor-text, #e6edf3);
   --_muted: var(--candor-muted, #9aa4b0);
@@ -31,12 +33,13 @@ const dark = `
   --_stale: var(--candor-stale, #8b949e);
   --_done: var(--candor-done, #ab7df8);
   --_danger-text: var(--candor-danger-text, #ff9492);
-  color-scheme: dark;`;
+  color-scheme: dark;
+`;
 
 /** Tokens, light/dark switching and the base every Candor widget shares. */
 export const base = css`
   :host {
-    ${unsafeCSS(light)}
+    ${light}
     --_radius: var(--candor-radius, 8px);
     --_font: var(--candor-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', sans-serif);
     --_size: var(--candor-font-size, 14px);
@@ -48,11 +51,11 @@ export const base = css`
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      ${unsafeCSS(dark)}
+      ${dark}
     }
   }
   :host([theme='dark']) {
-    ${unsafeCSS(dark)}
+    ${dark}
   }
   :host([hidden]) {
     display: none;

@@ -14,6 +14,10 @@
   var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
   root.setAttribute('data-theme', theme);
+  // The language the messages are in (the browser falls back to English), for screen readers.
+  try {
+    root.lang = chrome.i18n.getMessage('lang') || 'en';
+  } catch (e) {}
   performance.mark('candor:boot-theme');
   if (!me || !window.indexedDB) return;
   window.candorSnapshot = new Promise(function (resolve) {

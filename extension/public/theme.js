@@ -7,4 +7,8 @@
   var root = document.documentElement;
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
   root.setAttribute('data-theme', theme);
+  // The language the messages are in (the browser falls back to English), for screen readers.
+  try {
+    root.lang = chrome.i18n.getMessage('lang') || 'en';
+  } catch (e) {}
 })();

@@ -26,8 +26,8 @@ export function removeProfile(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Launches Chromium with the extension in `userDataDir` (a fresh profile unless given). */
-export async function launchExtension(userDataDir = newProfile()): Promise<Loaded> {
+/** Launches Chromium with the extension in `userDataDir` (a fresh profile unless given), optionally in another UI language. */
+export async function launchExtension(userDataDir = newProfile(), options: { lang?: string } = {}): Promise<Loaded> {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npx wxt build\` first`);
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found: run `node scripts/prereqs.mjs`');
@@ -36,7 +36,9 @@ export async function launchExtension(userDataDir = newProfile()): Promise<Loade
     headless: true,
     // axe-core is injected as a script tag, which the extension pages' CSP would refuse.
     bypassCSP: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, ...(options.lang ? [`--lang=${options.lang}`] : [])],
+    // Chromium on Linux takes its UI language from the environment.
+    ...(options.lang ? { env: { ...process.env, LANGUAGE: options.lang, LANG: `${options.lang}.UTF-8` } } : {}),
   });
   let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
   worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });

@@ -143,6 +143,7 @@ export function buildDocument(scale: number, options: { ids?: 'uuid' | 'short'; 
   for (let i = 0; i + 1 < total; i += 997) [sequence[i], sequence[i + 1]] = [sequence[i + 1]!, sequence[i]!];
   const checkIns: CheckIn[] = [];
   const CHUNK = 25_000;
+  const checkInId = (i: number) => (uuids ? `c0ffee00-0000-4a1b-8c2d-${i.toString(16).padStart(12, '0')}` : `c${i}`);
   for (let from = 0; from < total; from += CHUNK) {
     const parts: string[] = [];
     for (let j = from; j < Math.min(total, from + CHUNK); j++) {
@@ -150,7 +151,7 @@ export function buildDocument(scale: number, options: { ids?: 'uuid' | 'short'; 
       const n = krOf[i]!;
       const kr = keyResults[n]!;
       const m = kr.metric;
-      const head = `{"id":"${id('c', i)}","keyResultId":"${kr.id}","authorId":"${id('p', n % peopleCount)}","at":"${localIso(timeOf[i]!, OFFSETS[TIME_ZONES[n % TIME_ZONES.length]!]!)}",`;
+      const head = `{"id":"${checkInId(i)}","keyResultId":"${kr.id}","authorId":"${people[n % peopleCount]!.id}","at":"${localIso(timeOf[i]!, OFFSETS[TIME_ZONES[n % TIME_ZONES.length]!]!)}",`;
       const reading =
         m.kind === 'milestones'
           ? `"milestonesDone":${JSON.stringify(['a', 'b', 'c'].slice(0, valueOf[i]!))}`

@@ -75,10 +75,13 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   for (let k = krs.length - 1; k >= 0; k--) krIndex.set(krs[k]!.id, k);
   const duplicateKrs = krIndex.size !== krs.length;
   const krsOf: (number[] | undefined)[] = new Array(objectives.length);
+  let prevObjective: string | undefined;
+  let prevOi: number | undefined;
   for (let k = 0; k < krs.length; k++) {
     const kr = krs[k]!;
     if (duplicateKrs && krIndex.get(kr.id) !== k) continue;
-    const oi = objIndex.get(kr.objectiveId);
+    // Key results usually sit together under their objective: reuse the last lookup.
+    const oi = kr.objectiveId === prevObjective ? prevOi : (prevOi = objIndex.get((prevObjective = kr.objectiveId)));
     if (oi === undefined) continue; // its objective is missing: left out
     (krsOf[oi] ??= []).push(k);
   }

@@ -242,7 +242,7 @@ export async function run(): Promise<BenchRow[]> {
       for (const fraction of [0.25, 0.5]) {
         const part = slice(doc, fraction);
         const p = timeRuns(part, 5, performance.now() + 3_000);
-        rows.push({ group: 'scoring', name: `  ${fraction}× slice: scoreDocument + orgTree`, value: `${ms(median(p.withTree))} median; CPU ${ms(median(p.cpu))}, ${(median(p.cpu) / median(r.cpu)).toFixed(2)} of 1×`, budget: `≈ ${fraction} of 1× (linear)` });
+        rows.push({ group: 'scoring', name: `  ${fraction}× slice (objectives, KRs, check-ins; all 8k people): scoreDocument + orgTree`, value: `${ms(median(p.withTree))} median; CPU ${ms(median(p.cpu))}, ${(median(p.cpu) / median(r.cpu)).toFixed(2)} of 1×`, budget: `≈ ${fraction} of 1× (linear)` });
       }
       const statuses = new Map<string, number>();
       for (const v of r.last.keyResults.values()) statuses.set(v.status, (statuses.get(v.status) ?? 0) + 1);

@@ -4,7 +4,6 @@
 // /v1/document), server memory, and — after a graceful restart — that no acknowledged check-in was lost.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emptyDocument, type CandorDocument } from '../core/model/index.ts';
@@ -12,21 +11,12 @@ import { documentToSpaces } from '../core/store/space.ts';
 import { mintToken, sha256Hash } from '../server/auth.ts';
 import { SpaceStorage } from '../server/storage.ts';
 import { median, ms, percentile, type BenchRow } from './table.ts';
+import { freePort } from '../scripts/free-port.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GROUP = 'server load';
 const now = () => performance.timeOrigin + performance.now();
 
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 /** CPU seconds (user + system) a process has used, from /proc. */
 function cpuSeconds(pid: number): number {

@@ -2,7 +2,6 @@
 // config and SQLite file, a real redis-server, and Node clients (`connectSpaces` over `ws`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -13,19 +12,12 @@ import type { CandorDocument } from '../../core/model/index.ts';
 import { emptyDocument } from '../../core/model/index.ts';
 import { sha256Hash } from '../../server/auth.ts';
 import { SpaceStorage } from '../../server/storage.ts';
+import { freePort } from '../../scripts/free-port.ts';
+
+export { freePort };
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'candor-server-'));

@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
 
 /**
@@ -29,6 +29,38 @@ function scoringWithoutZod(): Plugin {
   };
 }
 
+/**
+ * The options page draws OKRs with the Candor widgets (`extension/components/okr-widgets.ts`), and the new
+ * tab's full app draws sparklines with them. Shared modules would be split into chunks both pages load and
+ * would change the new tab's first-paint graph (scoring lives in its first-paint chunk: functions only the
+ * widgets call would be kept and exported there, and a chunk takes its modules' dependencies along, so
+ * the org tree would ride in). So the options page gets its own instances (`?options`) of the widgets,
+ * Lit and the scoring the widgets call, bundled with that page; the new tab is built exactly as before.
+ * Only scoring reached through the widgets' shared data layer (`scoreDocument`, which every page already
+ * loads) stays shared. Each page is its own document, so each has one copy of Lit and one registry.
+ */
+const OPTIONS_COPY = '?options';
+function optionsWidgets(): Plugin {
+  const root = resolve(import.meta.dirname, 'extension/components/okr-widgets.ts');
+  const widgets = resolve(import.meta.dirname, 'widgets') + sep;
+  const shared = resolve(import.meta.dirname, 'widgets/shared') + sep;
+  const scoring = resolve(import.meta.dirname, 'core/scoring') + sep;
+  const lit = /[\\/]node_modules[\\/](lit|lit-html|lit-element|@lit[\\/][^\\/]+)[\\/]/;
+  return {
+    name: 'candor:options-widgets',
+    enforce: 'pre',
+    async resolveId(source, importer) {
+      if (!importer || (importer !== root && !importer.endsWith(OPTIONS_COPY))) return undefined;
+      const from = importer.endsWith(OPTIONS_COPY) ? importer.slice(0, -OPTIONS_COPY.length) : importer;
+      const resolved = await this.resolve(source, from, { skipSelf: true });
+      if (!resolved || resolved.external || resolved.id.includes('?')) return resolved;
+      const id = resolved.id;
+      const copy = id.startsWith(widgets) || lit.test(id) || (id.startsWith(scoring) && !from.startsWith(shared));
+      return copy ? id + OPTIONS_COPY : resolved;
+    },
+  };
+}
+
 // The Candor browser extension: my goals on every new tab, a check-in one click away.
 // Permissions stay minimal; host access is optional and asked for one origin at a time (team feeds, server).
 export default defineConfig({
@@ -36,7 +68,7 @@ export default defineConfig({
   outDir: '.output',
   publicDir: 'extension/public',
   vite: () => ({
-    plugins: [preact(), scoringWithoutZod()],
+    plugins: [preact(), scoringWithoutZod(), optionsWidgets()],
     build: {
       target: 'es2022',
       modulePreload: { polyfill: false },
@@ -50,7 +82,7 @@ export default defineConfig({
             if (/[\\/]node_modules[\\/]zod[\\/]/.test(id)) return 'zod';
             if (/[\\/]node_modules[\\/](yjs|lib0|y-protocols)[\\/]/.test(id)) return 'yjs';
             // Everything the new tab's first paint runs, in one chunk (fewer modules to fetch and link).
-            if (FIRST_PAINT.some((re) => re.test(id))) return 'paint';
+            if (!id.endsWith(OPTIONS_COPY) && FIRST_PAINT.some((re) => re.test(id))) return 'paint';
             return undefined;
           },
         },

@@ -109,3 +109,11 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
   root.classList.toggle('theme-light', !dark);
   root.dataset.theme = theme;
 }
+
+/**
+ * The `theme` attribute for Candor widgets under an appearance setting: light and dark are pinned;
+ * `system` leaves it unset, so the widgets follow `prefers-color-scheme` exactly as the page does.
+ */
+export function widgetTheme(theme: Theme): 'light' | 'dark' | undefined {
+  return theme === 'system' ? undefined : theme;
+}

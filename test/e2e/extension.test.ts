@@ -194,7 +194,7 @@ describe('the Candor extension', () => {
   });
 
   it('axe finds no accessibility violations on the new tab, popup and options pages, light and dark', async () => {
-    const paths = ['newtab.html', 'popup.html', 'options.html#objectives', 'options.html#people', 'options.html#feeds', 'options.html#server', 'options.html#data', 'options.html#reminders', 'options.html#appearance'];
+    const paths = ['newtab.html', 'popup.html', 'options.html#objectives', 'options.html#alignment', 'options.html#people', 'options.html#feeds', 'options.html#server', 'options.html#data', 'options.html#reminders', 'options.html#appearance'];
     const check = async (path: string, theme: string) => {
       const page = await x.open(path);
       await page.waitForSelector('#app > *');
@@ -208,7 +208,7 @@ describe('the Candor extension', () => {
     const options = await x.open('options.html#appearance');
     await options.getByRole('radio', { name: 'Dark' }).check();
     await expect.poll(() => options.evaluate(() => document.documentElement.classList.contains('theme-dark'))).toBe(true);
-    for (const path of ['newtab.html', 'popup.html', 'options.html#objectives']) await check(path, 'dark');
+    for (const path of ['newtab.html', 'popup.html', 'options.html#objectives', 'options.html#alignment']) await check(path, 'dark');
     // The first-run page of a fresh profile, too.
     const fresh = newProfile();
     const other = await launchExtension(fresh);

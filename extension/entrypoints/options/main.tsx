@@ -6,12 +6,14 @@ import { AppStateContext } from '../../state/app-state.ts';
 import { openApp } from '../../components/shell.tsx';
 import { t, type MessageKey } from '../../lib/i18n.ts';
 import { OkrSection } from './okrs.tsx';
+import { AlignmentSection } from './alignment.tsx';
 import { IdentitySection, PeopleSection } from './people.tsx';
 import { FeedsSection, ServerSection, RemindersSection, AppearanceSection } from './preferences.tsx';
 import { DataSection } from './data.tsx';
 
 const SECTIONS: { id: string; label: MessageKey }[] = [
   { id: 'objectives', label: 'sectionOkrs' },
+  { id: 'alignment', label: 'sectionAlignment' },
   { id: 'people', label: 'sectionPeople' },
   { id: 'identity', label: 'sectionIdentity' },
   { id: 'feeds', label: 'sectionFeeds' },
@@ -21,13 +23,20 @@ const SECTIONS: { id: string; label: MessageKey }[] = [
   { id: 'appearance', label: 'sectionAppearance' },
 ];
 
-function currentSection(): string {
-  const hash = location.hash.slice(1);
-  return SECTIONS.some((s) => s.id === hash) ? hash : 'objectives';
+/** `#section`, or `#objectives/<objective id>` to open that objective in the editor. */
+function currentSection(): { section: string; objective?: string } {
+  const [hash = '', ...rest] = location.hash.slice(1).split('/');
+  const section = SECTIONS.some((s) => s.id === hash) ? hash : 'objectives';
+  if (section !== 'objectives' || !rest.length) return { section };
+  try {
+    return { section, objective: decodeURIComponent(rest.join('/')) };
+  } catch {
+    return { section };
+  }
 }
 
 function Options() {
-  const [section, setSection] = useState(currentSection());
+  const [{ section, objective }, setSection] = useState(currentSection());
   useEffect(() => {
     const onHash = () => setSection(currentSection());
     addEventListener('hashchange', onHash);
@@ -48,7 +57,8 @@ function Options() {
         </ul>
       </nav>
       <main>
-        {section === 'objectives' ? <OkrSection /> : null}
+        {section === 'objectives' ? <OkrSection open={objective} /> : null}
+        {section === 'alignment' ? <AlignmentSection /> : null}
         {section === 'people' ? <PeopleSection /> : null}
         {section === 'identity' ? <IdentitySection /> : null}
         {section === 'feeds' ? <FeedsSection /> : null}

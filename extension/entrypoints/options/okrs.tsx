@@ -1,20 +1,30 @@
 // Options → OKRs: cycles, objectives (owner, type, visibility, parent) and key results (metric kind,
 // start, target, unit, weight, milestones), each with field-level validation messages.
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { presetCycle, nextPresetCycle, type Cycle, type KeyResult, type Metric, type Objective } from '../../../core/model/index.ts';
 import { useAppState } from '../../state/app-state.ts';
 import { cycleToShow } from '../../state/derive.ts';
-import { t } from '../../lib/i18n.ts';
+import { previewDocument } from '../../state/preview.ts';
+import { widgetTheme } from '../../lib/settings.ts';
+import { t, uiLanguage } from '../../lib/i18n.ts';
+import '../../components/okr-widgets.ts';
 import { describeTarget, newId } from '../../lib/format.ts';
 import { Field, validate, inputValue, numberOrUndefined, type FieldErrors } from './form.tsx';
 
-export function OkrSection() {
+/** `open`: an objective to open in the editor at once (from the alignment view's `#objectives/<id>`). */
+export function OkrSection({ open }: { open?: string | undefined } = {}) {
   const state = useAppState();
   const doc = state.document.value;
   const shown = cycleToShow(doc, state.now.value);
-  const [cycleId, setCycleId] = useState<string | undefined>(undefined);
+  const opened = open === undefined ? undefined : doc.objectives.find((o) => o.id === open);
+  const [cycleId, setCycleId] = useState<string | undefined>(opened?.cycleId);
   const current = doc.cycles.find((c) => c.id === (cycleId ?? shown?.id));
-  const [editing, setEditing] = useState<Objective | 'new' | null>(doc.objectives.length === 0 ? 'new' : null);
+  const [editing, setEditing] = useState<Objective | 'new' | null>(opened ?? (doc.objectives.length === 0 ? 'new' : null));
+  const closeEditor = () => {
+    setEditing(null);
+    // Leave `#objectives/<id>` so a reload does not reopen what was just closed.
+    if (location.hash.startsWith('#objectives/')) history.replaceState(null, '', '#objectives');
+  };
   const objectives = doc.objectives.filter((o) => o.cycleId === current?.id);
   return (
     <section id="objectives" aria-labelledby="okr-title" class="stack">
@@ -28,7 +38,9 @@ export function OkrSection() {
               {t('newObjective')}
             </button>
           </div>
-          {editing ? <ObjectiveForm key={editing === 'new' ? 'new' : editing.id} initial={editing === 'new' ? undefined : editing} cycle={current} onDone={() => setEditing(null)} /> : null}
+          {editing ? (
+            <ObjectiveForm key={editing === 'new' ? 'new' : editing.id} initial={editing === 'new' ? undefined : editing} cycle={current} onDone={closeEditor} focus={editing !== 'new' && editing === opened} />
+          ) : null}
           <ul class="objective-list">
             {objectives.map((o) => (
               <li key={o.id} class="card" data-objective={o.id}>
@@ -137,7 +149,7 @@ function Cycles({ selected, onSelect }: { selected: string | undefined; onSelect
   );
 }
 
-function ObjectiveForm({ initial, cycle, onDone }: { initial?: Objective | undefined; cycle: Cycle; onDone: () => void }) {
+function ObjectiveForm({ initial, cycle, onDone, focus = false }: { initial?: Objective | undefined; cycle: Cycle; onDone: () => void; focus?: boolean }) {
   const state = useAppState();
   const doc = state.document.value;
   const me = state.me.value;
@@ -158,6 +170,17 @@ function ObjectiveForm({ initial, cycle, onDone }: { initial?: Objective | undef
   );
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (patch: Partial<Objective>) => setO({ ...o, ...patch });
+  // The card the intranet will show, drawn from the document as it would be once this draft is saved.
+  const preview = useMemo(() => previewDocument(doc, o, t('cardPreviewUntitled')), [doc, o]);
+  const [form, setForm] = useState<HTMLFormElement | null>(null);
+  const [focused, setFocused] = useState(false);
+  useEffect(() => {
+    // Opened from the alignment view: bring the editor into view and put the caret in the title, once.
+    if (!focus || focused || !form) return;
+    setFocused(true);
+    form.scrollIntoView({ block: 'start' });
+    form.querySelector<HTMLInputElement>('#objective-title')?.focus({ preventScroll: true });
+  }, [form]);
   const owners = o.owner.kind === 'person' ? doc.people : o.owner.kind === 'team' ? doc.teams : [{ id: doc.teams.find((x) => !x.parentId)?.id ?? 'company', name: t('ownerCompany') }];
   const parents = doc.objectives.filter((p) => p.id !== o.id);
 
@@ -176,8 +199,10 @@ function ObjectiveForm({ initial, cycle, onDone }: { initial?: Objective | undef
   }
 
   return (
-    <form class="card objective-form" onSubmit={save} aria-labelledby="objective-form-title" noValidate>
+    <form ref={setForm} class="card objective-form" onSubmit={save} aria-labelledby="objective-form-title" noValidate>
       <h4 id="objective-form-title">{initial ? t('editObjective') : t('newObjective')}</h4>
+      <div class="objective-editor">
+      <div class="objective-fields">
       <Field id="objective-title" label={t('objectiveTitle')} error={errors.title} hint={t('objectiveTitleHint')}>
         {(a) => <input {...a} class="wide" value={o.title} onInput={(e) => set({ title: inputValue(e) })} />}
       </Field>
@@ -262,6 +287,13 @@ function ObjectiveForm({ initial, cycle, onDone }: { initial?: Objective | undef
             </select>
           )}
         </Field>
+      </div>
+      </div>
+      <aside class="card-preview" aria-labelledby="objective-preview-title">
+        <h5 id="objective-preview-title">{t('cardPreviewTitle')}</h5>
+        <p class="muted small">{t('cardPreviewHint')}</p>
+        <candor-objective document={preview} objective-id={o.id} locale={uiLanguage()} theme={widgetTheme(state.settings.value.theme)} />
+      </aside>
       </div>
       {errors._form ? (
         <p class="field-error" role="alert">

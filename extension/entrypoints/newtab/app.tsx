@@ -12,6 +12,7 @@ import { openApp, FirstRun, SyncBadge } from '../../components/shell.tsx';
 import type { GoalsActions } from '../../components/goals.tsx';
 import '../../components/widgets.ts';
 import { uiLanguage } from '../../lib/i18n.ts';
+import { widgetTheme } from '../../lib/settings.ts';
 
 export async function start(root: HTMLElement): Promise<AppState> {
   const state = await openApp({ page: 'newtab' });
@@ -55,7 +56,7 @@ function NewTab() {
           max={Math.max(1, ...kr.verdict.history.map((h) => h.progress))}
           label={t('historyOf', kr.keyResult.title)}
           locale={uiLanguage()}
-          theme={document.documentElement.classList.contains('theme-dark') ? 'dark' : 'light'}
+          theme={widgetTheme(state.settings.value.theme)}
         />
       ) : null,
   };

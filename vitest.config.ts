@@ -26,6 +26,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A whole browser with an extension on a busy 2-core CI machine: one retry absorbs a slow start,
+          // a real defect fails both tries.
+          retry: 1,
         },
       },
       {

@@ -5,8 +5,8 @@ import { DAY_MS, isValidTimeZone, isoOf, parseInstant, toMs } from './time.ts';
 import { cycleSpan, elapsedOf } from './cycle.ts';
 import { dueWindow } from './due.ts';
 import { NO_CYCLE, type CycleInfo, type DueInfo, type HistoryContext, type Rhythm, type Settings } from './internal.ts';
-import { KIND_ABOVE, KIND_BELOW, KIND_BOOLEAN, KIND_MILESTONES, KIND_NONE, KIND_NUMERIC, aggregateCheckIns, groupSlow, type KeyResultPlan } from './group.ts';
-import { evaluateAggregated, evaluateKeyResult } from './keyresult.ts';
+import { groupCheckIns } from './group.ts';
+import { evaluateKeyResult } from './keyresult.ts';
 import { rollUpObjectives } from './rollup.ts';
 
 /** Thrown when `options.at` is not a readable instant. */
@@ -75,12 +75,8 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
   for (let k = krs.length - 1; k >= 0; k--) krIndex.set(krs[k]!.id, k);
   const duplicateKrs = krIndex.size !== krs.length;
   const krsOf: (number[] | undefined)[] = new Array(objectives.length);
-  // What the check-in pass needs per key result: how to read its check-ins, and its cycle.
-  const plan: KeyResultPlan = { kind: new Uint8Array(krs.length), start: new Float64Array(krs.length), end: new Float64Array(krs.length), threshold: new Float64Array(krs.length) };
   let prevObjective: string | undefined;
   let prevOi: number | undefined;
-  let prevCycleOi = -1;
-  let prevCycle = NO_CYCLE;
   for (let k = 0; k < krs.length; k++) {
     const kr = krs[k]!;
     if (duplicateKrs && krIndex.get(kr.id) !== k) continue;
@@ -88,29 +84,12 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
     const oi = kr.objectiveId === prevObjective ? prevOi : (prevOi = objIndex.get((prevObjective = kr.objectiveId)));
     if (oi === undefined) continue; // its objective is missing: left out
     (krsOf[oi] ??= []).push(k);
-    if (oi !== prevCycleOi) {
-      prevCycleOi = oi;
-      prevCycle = cycles.get(objectives[oi]!.cycleId) ?? NO_CYCLE;
-    }
-    const m = kr.metric;
-    plan.kind[k] =
-      m.kind === 'increase' || m.kind === 'decrease' ? KIND_NUMERIC
-      : m.kind === 'maintain-above' ? KIND_ABOVE
-      : m.kind === 'maintain-below' ? KIND_BELOW
-      : m.kind === 'milestones' ? KIND_MILESTONES
-      : m.kind === 'boolean' ? KIND_BOOLEAN
-      : KIND_NONE;
-    plan.start[k] = prevCycle.startMs;
-    plan.end[k] = prevCycle.endMs;
-    if (m.kind === 'maintain-above' || m.kind === 'maintain-below') plan.threshold[k] = m.threshold;
   }
 
   const checkIns = doc.checkIns;
-  const agg = aggregateCheckIns(checkIns, krIndex, plan, atMs);
-  // Key results whose check-ins are out of time order (few) are scored from sorted slices.
-  const sorted = agg.slowCount ? groupSlow(agg, checkIns.length) : undefined;
+  const { order, offsets, times: sortedTimes, values: sortedValues } = groupCheckIns(checkIns, krIndex, krs.length, atMs);
 
-  const context: HistoryContext = { checkIns, owner: agg.owner, slow: agg.slow, order: undefined, offsets: undefined };
+  const context: HistoryContext = { checkIns, order };
   const dueCache = new Map<string, DueInfo>();
   const krVerdicts = new Map<string, KeyResultVerdict>();
   const objVerdicts = new Map<string, ObjectiveVerdict>();
@@ -135,10 +114,7 @@ export function scoreDocument(doc: CandorDocument, options: ScoringOptions = {})
       const kr = krs[k]!;
       const rhythm = (kr.ownerId !== undefined ? rhythms.get(kr.ownerId) : undefined) ?? objRhythm;
       const due = rhythm.dueFor === cycle ? rhythm.due! : dueOf(rhythm, cycle, atMs, dueCache);
-      const v =
-        sorted && agg.slow[k]
-          ? evaluateKeyResult(kr, k, o, cycle, context, sorted.order, sorted.times, sorted.values, sorted.offsets[k]!, sorted.offsets[k + 1]!, rhythm, due, createdMs, s)
-          : evaluateAggregated(kr, k, o, cycle, context, agg, rhythm, due, createdMs, s);
+      const v = evaluateKeyResult(kr, o, cycle, context, sortedTimes, sortedValues, offsets[k]!, offsets[k + 1]!, rhythm, due, createdMs, s);
       verdicts.push(v);
       weights.push(Number.isFinite(kr.weight) && kr.weight > 0 ? kr.weight : 0);
       krVerdicts.set(kr.id, v);

@@ -35,16 +35,8 @@ export interface DueInfo {
 
 export const NO_CYCLE: CycleInfo = { startMs: -Infinity, endMs: Infinity, share: 0, ended: false, anchor: undefined };
 
-/**
- * The check-ins of one scoring run, shared by every verdict's lazy history: which key result each
- * belongs to, and (once a history is read) all of them grouped by key result in time order.
- */
+/** The check-ins of one scoring run, grouped by key result: shared by every verdict's lazy history. */
 export interface HistoryContext {
   checkIns: readonly CheckIn[];
-  /** Per check-in: its key result's ordinal, or -1 when it takes no part. */
-  owner: Int32Array;
-  /** Per key result: 1 when its check-ins are out of time order in the document. */
-  slow: Uint8Array;
-  order: Int32Array | undefined;
-  offsets: Int32Array | undefined;
+  order: Int32Array;
 }

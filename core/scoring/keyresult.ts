@@ -4,7 +4,16 @@ import type { CycleInfo, DueInfo, HistoryContext, Rhythm, Settings } from './int
 import { DAY_MS } from './time.ts';
 import { clamp01, holdsThreshold, milestoneWeights, milestonesProgress, numericProgress } from './progress.ts';
 import { capByConfidence, confidenceStatus, expectationOf, paceStatus } from './pace.ts';
-import { A_COUNT, A_CURRENT, A_LAST, A_N, A_SX, A_SXX, A_SXY, A_SY, STRIDE, groupedHistory, type Aggregates } from './group.ts';
+import { sortSlice } from './group.ts';
+
+/** The check-ins behind one verdict, kept so `history` is built only when someone reads it. */
+interface HistorySource {
+  metric: KeyResult['metric'];
+  checkIns: readonly CheckIn[];
+  order: Int32Array;
+  from: number;
+  to: number;
+}
 
 /**
  * A key result's verdict. A class so every verdict has one shape (fast to build and read); `history`
@@ -28,9 +37,9 @@ class KeyResultScore implements KeyResultVerdict {
   #metric: KeyResult['metric'];
   /** Where the history comes from until it is read; then the history itself. */
   #history: HistoryContext | KeyResultVerdict['history'];
-  /** The key result's ordinal in the run (its check-ins' `owner`). */
-  #k: number;
-  constructor(id: string, objectiveId: string, metric: KeyResult['metric'], context: HistoryContext, k: number) {
+  #from: number;
+  #to: number;
+  constructor(id: string, objectiveId: string, metric: KeyResult['metric'], context: HistoryContext, from: number, to: number) {
     this.id = id;
     this.objectiveId = objectiveId;
     this.progress = 0;
@@ -45,14 +54,13 @@ class KeyResultScore implements KeyResultVerdict {
     this.forecast = undefined;
     this.#metric = metric;
     this.#history = context;
-    this.#k = k;
+    this.#from = from;
+    this.#to = to;
   }
   get history(): KeyResultVerdict['history'] {
     const h = this.#history;
     if (Array.isArray(h)) return h;
-    const context = h as HistoryContext;
-    const { order, offsets } = groupedHistory(context);
-    const built = buildHistory(this.#metric, context.checkIns, order, offsets[this.#k]!, offsets[this.#k + 1]!);
+    const built = buildHistory({ metric: this.#metric, checkIns: (h as HistoryContext).checkIns, order: (h as HistoryContext).order, from: this.#from, to: this.#to });
     this.#history = built;
     return built;
   }
@@ -68,7 +76,7 @@ class KeyResultScore implements KeyResultVerdict {
 }
 
 /** Each check-in's progress, carrying the last reading forward through check-ins that lack one. */
-function buildHistory(m: KeyResult['metric'], checkIns: readonly CheckIn[], order: Int32Array, from: number, to: number): KeyResultVerdict['history'] {
+function buildHistory({ metric: m, checkIns, order, from, to }: HistorySource): KeyResultVerdict['history'] {
   const out: KeyResultVerdict['history'] = new Array(to - from);
   let progress = 0;
   let count = 0;
@@ -100,17 +108,12 @@ function buildHistory(m: KeyResult['metric'], checkIns: readonly CheckIn[], orde
   return out;
 }
 
-/**
- * One key result's verdict from its check-ins `order[from..to)` (sorted by time, all at or before
- * `at`) — the path for key results whose check-ins are out of time order in the document.
- */
+/** One key result's verdict from its check-ins `order[from..to)` (sorted by time, all at or before `at`). */
 export function evaluateKeyResult(
   kr: KeyResult,
-  k: number,
   o: Objective,
   cycle: CycleInfo,
   context: HistoryContext,
-  order: Int32Array,
   times: Float64Array,
   values: Float64Array,
   from: number,
@@ -121,14 +124,17 @@ export function evaluateKeyResult(
   s: Settings,
 ): KeyResultVerdict {
   const m = kr.metric;
-  const { checkIns } = context;
-  const v = new KeyResultScore(kr.id, o.id, m, context, k);
+  const { checkIns, order } = context;
+  if (to - from > 1) sortSlice(order, times, values, from, to);
+  const v = new KeyResultScore(kr.id, o.id, m, context, from, to);
+  const factor = expectationOf(o.type);
   const startMs = cycle.startMs;
   const endMs = cycle.endMs;
   let progress = 0;
   let score = 0;
   let current: number | undefined;
   let isDone = false;
+  let status: Status;
 
   switch (m.kind) {
     case 'increase':
@@ -205,111 +211,10 @@ export function evaluateKeyResult(
 
   const last = to > from ? checkIns[order[to - 1]!]! : undefined;
   const lastMs = to > from ? times[to - 1]! : -Infinity;
-  return finishVerdict(v, m, o, cycle, progress, score, current, isDone, last, lastMs, rhythm, due, createdMs, s);
-}
-
-/**
- * One key result's verdict from the aggregates of the sequential pass (its check-ins were in time
- * order in the document): the same arithmetic as {@link evaluateKeyResult}, in the same order.
- */
-export function evaluateAggregated(
-  kr: KeyResult,
-  k: number,
-  o: Objective,
-  cycle: CycleInfo,
-  context: HistoryContext,
-  a: Aggregates,
-  rhythm: Rhythm,
-  due: DueInfo,
-  createdMs: number,
-  s: Settings,
-): KeyResultVerdict {
-  const m = kr.metric;
-  const { checkIns } = context;
-  const v = new KeyResultScore(kr.id, o.id, m, context, k);
-  const acc = a.acc;
-  const b = k * STRIDE;
-  const reading = acc[b + A_CURRENT]!;
-  let progress = 0;
-  let score = 0;
-  let current: number | undefined;
-  let isDone = false;
-
-  switch (m.kind) {
-    case 'increase':
-    case 'decrease': {
-      if (reading === reading) current = reading;
-      const n = acc[b + A_N]!, sx = acc[b + A_SX]!, sy = acc[b + A_SY]!, sxx = acc[b + A_SXX]!, sxy = acc[b + A_SXY]!;
-      const origin = cycle.startMs; // finite here (otherwise the key result took the sorted path)
-      const endMs = cycle.endMs;
-      const span = m.target - m.start;
-      progress = numericProgress(m, current);
-      score = clamp01(progress);
-      isDone = progress >= 1 - 1e-9;
-      const den = n * sxx - sx * sx;
-      if (n >= 2 && den > 1e-9 * n * sxx && Number.isFinite(endMs) && span !== 0) {
-        const slope = (n * sxy - sx * sy) / den;
-        const value = slope * ((endMs - origin) / DAY_MS) + (sy - slope * sx) / n;
-        v.forecast = { value, score: clamp01((value - m.start) / span) };
-      }
-      break;
-    }
-    case 'maintain-above':
-    case 'maintain-below': {
-      if (reading === reading) current = reading;
-      const counted = acc[b + A_N]!;
-      const held = acc[b + A_SX]!;
-      progress = current === undefined ? 0 : holdsThreshold(m, current) ? 1 : 0;
-      score = counted ? held / counted : 0;
-      break;
-    }
-    case 'milestones': {
-      const idx = a.readingIdx[k]!;
-      const r = milestonesProgress(m, idx >= 0 ? checkIns[idx]!.milestonesDone : undefined);
-      progress = r.progress;
-      current = r.count;
-      score = clamp01(progress);
-      isDone = progress >= 1 - 1e-9;
-      break;
-    }
-    case 'boolean': {
-      const idx = a.readingIdx[k]!;
-      const done = idx >= 0 ? checkIns[idx]!.done : undefined;
-      progress = done ? 1 : 0;
-      current = progress;
-      score = progress;
-      isDone = done === true;
-      break;
-    }
-  }
-
-  const count = acc[b + A_COUNT]!;
-  const last = count > 0 ? checkIns[a.lastIdx[k]!]! : undefined;
-  const lastMs = count > 0 ? acc[b + A_LAST]! : -Infinity;
-  return finishVerdict(v, m, o, cycle, progress, score, current, isDone, last, lastMs, rhythm, due, createdMs, s);
-}
-
-function finishVerdict(
-  v: KeyResultScore,
-  m: KeyResult['metric'],
-  o: Objective,
-  cycle: CycleInfo,
-  progress: number,
-  score: number,
-  current: number | undefined,
-  isDone: boolean,
-  last: CheckIn | undefined,
-  lastMs: number,
-  rhythm: Rhythm,
-  due: DueInfo,
-  createdMs: number,
-  s: Settings,
-): KeyResultVerdict {
-  const factor = expectationOf(o.type);
   const confidence = last?.confidence;
   const maintain = m.kind === 'maintain-above' || m.kind === 'maintain-below';
   const expected = maintain ? factor : cycle.share * factor;
-  let status: Status;
+
   if (isDone) status = 'done';
   else if (isStale(o, cycle, lastMs, rhythm, s)) status = 'stale';
   else {
@@ -326,7 +231,7 @@ function finishVerdict(
   v.confidence = confidence;
   v.current = current;
   v.lastCheckInAt = last?.at;
-  v.due = o.state === 'active' && !cycle.ended && !isDone && due.lastMs >= cycle.startMs && !(due.lastMs < createdMs) && lastMs < due.lastMs;
+  v.due = o.state === 'active' && !cycle.ended && !isDone && due.lastMs >= startMs && !(due.lastMs < createdMs) && lastMs < due.lastMs;
   v.nextDueAt = due.nextIso;
   return v;
 }

@@ -2,6 +2,7 @@
 // at 1×, 2× and 4× that size to show it grows linearly. Figures only; never fails on timing.
 import type { CandorDocument, CheckIn, KeyResult, Metric, Objective, Person, Team } from '../core/model/index.ts';
 import { orgTree, scoreDocument, type DocumentScores } from '../core/scoring/index.ts';
+import { mulberry32 } from '../core/sample/index.ts';
 import { cpus, loadavg } from 'node:os';
 import { median, ms, type BenchRow } from './table.ts';
 
@@ -22,19 +23,6 @@ function uuidOf(kind: number, n: number): string {
   return `${mixed}-${(kind * 4099).toString(16).padStart(4, '0').slice(-4)}-4a1b-8c2d-${n.toString(16).padStart(12, '0')}`;
 }
 
-/** A seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-
 /** The local ISO string with an offset (as a person's client would write it) of a UTC instant. */
 function localIso(msUtc: number, offset: string): string {
   const sign = offset === 'Z' ? 0 : offset[0] === '-' ? -1 : 1;
@@ -49,7 +37,7 @@ function localIso(msUtc: number, offset: string): string {
  * kind, weekly-ish check-ins with offsets in six time zones, a few out of time order.
  */
 export function buildDocument(scale: number, options: { ids?: 'uuid' | 'short'; order?: 'time' | 'grouped'; seed?: number } = {}): CandorDocument {
-  const random = rng(options.seed ?? 42);
+  const random = mulberry32(options.seed ?? 42);
   const uuids = (options.ids ?? 'uuid') === 'uuid';
   // Ids as a workspace makes them (crypto.randomUUID: 36 characters, so JSON.parse does not intern
   // them) or short ones (`k123`, interned); the UUIDs are derived from the index so runs repeat.

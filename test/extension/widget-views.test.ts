@@ -20,7 +20,7 @@ function objective(id: string, patch: Partial<Objective> = {}): Objective {
 
 function seed(): CandorDocument {
   const doc = emptyDocument(NOW.toISOString());
-  doc.teams.push({ id: 'web', name: 'Web' });
+  doc.teams.push({ id: 'web', name: 'Web', leadIds: [] });
   doc.people.push({ id: 'ana', name: 'Ana', teamIds: ['web'] });
   doc.cycles.push(presetCycle('quarter', '2026-05-12'), presetCycle('quarter', '2026-08-12'));
   doc.objectives.push(objective('co', { title: 'Customers love us', owner: { kind: 'company', id: 'acme' }, rollup: 'children' }), objective('o1', { title: 'Faster onboarding', parentId: 'co' }));

@@ -71,18 +71,29 @@ export function groupCheckIns(
   return { order, offsets, times: sortedTimes, values: sortedValues };
 }
 
-/** Sorts one key result's check-ins by time (stable); usually they already are, and this is one pass. */
-export function sortSlice(order: Int32Array, times: Float64Array, values: Float64Array, from: number, to: number): void {
+/**
+ * Sorts one key result's check-ins by time; usually they already are, and this is one pass. Check-ins at
+ * the same instant are ordered by id, so which one is "latest" never depends on the document's order.
+ */
+export function sortSlice(
+  order: Int32Array,
+  times: Float64Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  checkIns?: readonly { id: string }[],
+): void {
   let sorted = true;
   for (let j = from + 1; j < to; j++) {
-    if (times[j - 1]! > times[j]!) {
+    if (times[j - 1]! > times[j]! || (times[j - 1] === times[j] && checkIns)) {
       sorted = false;
       break;
     }
   }
   if (sorted) return;
+  const idOf = (j: number) => checkIns?.[order[j]!]?.id ?? '';
   const idx = Array.from({ length: to - from }, (_, j) => from + j);
-  idx.sort((a, b) => times[a]! - times[b]! || order[a]! - order[b]!);
+  idx.sort((a, b) => times[a]! - times[b]! || (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0) || order[a]! - order[b]!);
   const o = idx.map((j) => order[j]!);
   const t = idx.map((j) => times[j]!);
   const v = idx.map((j) => values[j]!);

@@ -125,7 +125,7 @@ export function evaluateKeyResult(
 ): KeyResultVerdict {
   const m = kr.metric;
   const { checkIns, order } = context;
-  if (to - from > 1) sortSlice(order, times, values, from, to);
+  if (to - from > 1) sortSlice(order, times, values, from, to, checkIns);
   const v = new KeyResultScore(kr.id, o.id, m, context, from, to);
   const factor = expectationOf(o.type);
   const startMs = cycle.startMs;

@@ -550,3 +550,17 @@ describe('unvalidated input', () => {
     expect(s.objectives.get('o')!.expected).toBeCloseTo(0.5); // the committed first one
   });
 });
+
+describe('check-ins at the same instant', () => {
+  it('the latest is chosen by id, not by the order of the document', () => {
+    const at = '2026-02-10T09:00:00Z';
+    const a = checkIn('k', at, { id: 'c-a', value: 20 });
+    const b = checkIn('k', at, { id: 'c-b', value: 80 });
+    const parts = { objectives: [objective('o')], keyResults: [keyResult('k', 'o', increase(0, 100))] };
+    const one = scoreDocument(document({ ...parts, checkIns: [a, b] }), { at: HALFWAY });
+    const other = scoreDocument(document({ ...parts, checkIns: [b, a] }), { at: HALFWAY });
+    expect(one.keyResults.get('k')!.current).toBe(80);
+    expect(other.keyResults.get('k')!.current).toBe(80);
+    expect(other.objectives.get('o')!.score).toBe(one.objectives.get('o')!.score);
+  });
+});

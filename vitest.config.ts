@@ -35,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          setupFiles: ['test/setup/fast-check.ts'],
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/**/*.browser.test.ts', 'test/e2e/**', 'test/extension/**', 'node_modules/**'],
           testTimeout: 30_000,

@@ -25,8 +25,10 @@ const MAX_CACHED_VIEWS = 256;
 
 export class OrgViews {
   private readonly versions = new Map<SpaceId, string>();
-  /** Each space's records, materialised once per change of that space. */
-  private readonly parts = new Map<SpaceId, CandorDocument>();
+  /** The live spaces, kept in one Map so materialise reuses its merge state across renders. */
+  private readonly spaceMap = new Map<SpaceId, Y.Doc>();
+  /** Every space materialised under the record rule, until the next change. */
+  private full: CandorDocument | undefined;
   private version: string | undefined;
   private readonly cache = new Map<string, RenderedView>();
   private readonly listeners = new Set<() => void>();
@@ -44,7 +46,7 @@ export class OrgViews {
   /** A space changed: forget what depended on it and, after a short quiet spell, tell listeners. */
   changed(space: SpaceId): void {
     this.versions.delete(space);
-    this.parts.delete(space);
+    this.full = undefined;
     this.version = undefined;
     this.cache.clear();
     this.lastChangeAt = Date.now();
@@ -97,13 +99,7 @@ export class OrgViews {
     const cached = this.cache.get(key);
     if (cached && cached.etag === etag) return cached;
     const started = process.cpuUsage();
-    const parts: [SpaceId, CandorDocument][] = [];
-    for (const [space, doc] of this.spaces()) {
-      let part = this.parts.get(space);
-      if (!part) this.parts.set(space, (part = materialise([[space, doc]]).document));
-      parts.push([space, part]);
-    }
-    const document = viewOf(parts, viewer, this.org);
+    const document = viewOf(this.organisationDocument(), viewer, this.org);
     const checked = validateView(document);
     if (!checked.ok) throw new CandorViewError(`the materialised document did not validate: ${checked.message}`);
     if (checked.warnings.length && process.env.CANDOR_DEBUG) console.warn(`view ${key}: ${summariseIssues(checked.warnings)}`);
@@ -115,6 +111,18 @@ export class OrgViews {
     if (this.cache.size >= MAX_CACHED_VIEWS) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, view);
     return view;
+  }
+
+  /** Every space, materialised under the record rule with the organisation's directory (shared by every viewer). */
+  organisationDocument(): CandorDocument {
+    if (this.full) return this.full;
+    const live = new Map(this.spaces());
+    for (const id of [...this.spaceMap.keys()]) if (live.get(id) !== this.spaceMap.get(id)) this.spaceMap.delete(id);
+    for (const [id, doc] of live) if (!this.spaceMap.has(id)) this.spaceMap.set(id, doc);
+    const { document, issues } = materialise(this.spaceMap, { directory: this.org.directory });
+    if (issues.length && process.env.CANDOR_DEBUG) console.warn(`materialise: ${issues.length} records left out; first: ${issues[0]!.path} ${issues[0]!.message}`);
+    this.full = document;
+    return document;
   }
 
   gzipped(view: RenderedView): Buffer {

@@ -300,6 +300,8 @@ export class Workspace {
       me: this.me,
       objective: (id) => this.find('objectives', id)?.record,
       keyResult: (id) => this.find('keyResults', id)?.record,
+      checkIn: (id) => this.find('checkIns', id)?.record,
+      reflection: (id) => this.find('reflections', id)?.record,
     };
   }
 

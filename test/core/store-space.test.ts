@@ -55,11 +55,12 @@ function sample(): CandorDocument {
 }
 
 describe('space ids', () => {
-  it('parses the four kinds and refuses anything else', () => {
+  it('parses the five kinds and refuses anything else', () => {
     expect(parseSpaceId('company')).toEqual({ kind: 'company' });
     expect(parseSpaceId('team:core')).toEqual({ kind: 'team', id: 'core' });
     expect(parseSpaceId('person:ana')).toEqual({ kind: 'person', id: 'ana' });
     expect(parseSpaceId('private:ana')).toEqual({ kind: 'private', id: 'ana' });
+    expect(parseSpaceId('members:core')).toEqual({ kind: 'members', id: 'core' });
     expect(parseSpaceId('person:a:b')).toEqual({ kind: 'person', id: 'a:b' });
     for (const bad of ['', 'Company', 'person:', 'team', 'org:x', 'person: ana', ':x']) expect(parseSpaceId(bad)).toBeNull();
     expect(isLocalOnly('private:ana')).toBe(true);
@@ -72,7 +73,7 @@ describe('spaceOfRecord and documentToSpaces', () => {
     const doc = sample();
     const spaces = documentToSpaces(doc);
     const where = (collection: string, id: string) => [...spaces].filter(([, d]) => recordIds(d, collection as never).includes(id)).map(([s]) => s);
-    expect([...spaces.keys()].sort()).toEqual(['company', 'person:ana', 'person:ben', 'private:ana', 'team:core']);
+    expect([...spaces.keys()].sort()).toEqual(['company', 'person:ana', 'private:ana', 'team:core']);
     expect(where('objectives', 'co')).toEqual(['company']);
     expect(where('objectives', 'to')).toEqual(['team:core']);
     expect(where('objectives', 'ao')).toEqual(['person:ana']);
@@ -80,8 +81,9 @@ describe('spaceOfRecord and documentToSpaces', () => {
     expect(where('keyResults', 'k3')).toEqual(['team:core']);
     expect(where('checkIns', 'c2')).toEqual(['private:ana']);
     expect(where('checkIns', 'c3')).toEqual(['team:core']);
-    expect(where('comments', 'cm1')).toEqual(['person:ben']);
-    expect(where('kudos', 'ku1')).toEqual(['person:ben']);
+    // what is said about a record lives beside it, read by exactly its audience
+    expect(where('comments', 'cm1')).toEqual(['company']);
+    expect(where('kudos', 'ku1')).toEqual(['company']); // kudos to a person: the whole organisation reads them
     expect(where('reflections', 'r1')).toEqual(['private:ana']); // a reflection on a private objective stays private
     expect(where('people', 'ana')).toEqual(['company']);
     expect(where('cycles', 'q1')).toEqual(['company']);
@@ -149,15 +151,32 @@ describe('materialise', () => {
     expect(readRecord(ana, 'objectives', 'ao')).toBeUndefined();
   });
 
-  it('keeps a record found in two spaces once and says so', () => {
+  it('skips a key result away from its objective (id shadowing) and says why', () => {
     const spaces = documentToSpaces(sample());
-    writeRecord(spaces.get('person:ben')!, 'keyResults', { ...sample().keyResults[0]! });
+    spaces.set('person:ben', new Y.Doc());
+    writeRecord(spaces.get('person:ben')!, 'keyResults', { ...sample().keyResults[0]!, title: 'Shadow' });
     const { document, issues } = materialise(spaces);
-    expect(document.keyResults.filter((k) => k.id === 'k1')).toHaveLength(1);
-    expect(issues).toEqual([expect.objectContaining({ space: 'person:ben', id: 'k1', severity: 'warning', message: expect.stringMatching(/also in space "person:ana"/) })]);
-    // and when the duplicate goes, so does the warning (the merge state is updated incrementally)
+    expect(document.keyResults.filter((k) => k.id === 'k1')).toEqual([expect.objectContaining({ title: 'NPS' })]);
+    expect(issues).toEqual([expect.objectContaining({ space: 'person:ben', id: 'k1', code: 'inadmissible', path: 'keyResults["k1"].objectiveId', message: expect.stringMatching(/not in "person:ben"/) })]);
+    // and when it goes, so does the report (the merge state is updated incrementally)
     deleteRecord(spaces.get('person:ben')!, 'keyResults', 'k1', 'ben');
     expect(materialise(spaces).issues).toEqual([]);
+  });
+
+  it('keeps the newer copy of an objective held in two spaces (a move in flight), with what hangs off it', () => {
+    const spaces = documentToSpaces(sample());
+    const ana = spaces.get('person:ana')!;
+    const moved = { ...readRecord(ana, 'objectives', 'ao')!, owner: { kind: 'team', id: 'core' }, title: 'Moved', updatedAt: '2026-01-06T09:00:00Z' };
+    const team = spaces.get('team:core')!;
+    writeRecord(team, 'objectives', moved);
+    writeRecord(team, 'keyResults', { ...readRecord(ana, 'keyResults', 'k1')!, title: 'Moved KR' });
+    const { document, issues } = materialise(spaces);
+    expect(document.objectives.find((o) => o.id === 'ao')!.title).toBe('Moved');
+    expect(document.keyResults.find((k) => k.id === 'k1')!.title).toBe('Moved KR');
+    expect(issues.filter((i) => i.code === 'duplicate').map((i) => [i.space, i.id])).toEqual([
+      ['person:ana', 'ao'],
+      ['person:ana', 'k1'],
+    ]);
   });
 
   it('refuses a space written by a newer layout without failing the others', () => {

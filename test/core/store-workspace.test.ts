@@ -172,13 +172,13 @@ describe('Workspace mutations', () => {
     expect(thrown(() => ws.checkIn(keyResults[0]!.id, { value: 1, confidence: 1 }))).toBeInstanceOf(CandorMutationError);
   });
 
-  it('comments, gives kudos and reflects into the author’s person space', () => {
+  it('comments, gives kudos and reflects beside the record they are about', () => {
     const { ws, cycle } = seededWorkspace();
     const { objective } = ws.createObjective({ cycleId: cycle.id, title: 'O', owner: { kind: 'company', id: 'company' } });
     const c = ws.comment({ kind: 'objective', id: objective.id }, 'Nice');
     const k = ws.giveKudos({ target: { kind: 'objective', id: objective.id }, toIds: ['ben'], message: 'Thanks!' });
     const r = ws.reflect(objective.id, { score: 0.6, learned: 'Scope less' });
-    for (const [col, id] of [['comments', c.id], ['kudos', k.id], ['reflections', r.id]] as const) expect(ws.find(col, id)!.space).toBe('person:ana');
+    for (const [col, id] of [['comments', c.id], ['kudos', k.id], ['reflections', r.id]] as const) expect(ws.find(col, id)!.space).toBe('company');
     expect(r).toMatchObject({ wentWell: '', learned: 'Scope less', nextTime: '' });
     const d = ws.document;
     expect([d.comments.length, d.kudos.length, d.reflections.length]).toEqual([1, 1, 1]);
@@ -231,7 +231,9 @@ describe('Workspace mutations', () => {
     Y.applyUpdate(ws.space('person:ana'), Y.encodeStateAsUpdate(old));
     expect(ws.document.objectives).toEqual([]);
     expect(ws.document.keyResults).toEqual([]);
-    expect(ws.document.checkIns.map((c) => c.id)).toEqual(['late']); // a new check-in is not the deleted one
+    // a check-in on a deleted key result hangs off nothing: it is not admissible, so not shown
+    expect(ws.document.checkIns).toEqual([]);
+    expect(ws.issues).toContainEqual(expect.objectContaining({ id: 'late', code: 'inadmissible' }));
   });
 
   it('upserts people and teams, writing only changed fields', () => {

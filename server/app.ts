@@ -14,6 +14,9 @@ import { RateLimiter } from './limits.ts';
 import { Organisation } from './policy.ts';
 import { SpaceStorage } from './storage.ts';
 import { OrgViews } from './views.ts';
+import { updateCheck } from './extensions/update-check.ts';
+import { META_ADMINS, META_ORGANISATION, objectiveOfTarget } from '../core/rules/index.ts';
+import { materialiseOne } from '../core/store/materialise.ts';
 
 export interface CandorServerOptions {
   config: ServerConfig;
@@ -66,6 +69,7 @@ export class CandorServer {
       views: this.views,
       heartbeatMs: options.heartbeatMs,
       log: this.log,
+      history: (kind, id) => this.storage.history(kind, id),
       health: () => ({
         organisation: config.organisation,
         spaces: this.server.hocuspocus.getDocumentsCount(),
@@ -76,7 +80,33 @@ export class CandorServer {
       }),
     });
 
-    const extensions: Extension[] = [this.candorExtension()];
+    // Order matters: the size limits (candor) run first, then the update check, before anything else reads a message.
+    const extensions: Extension[] = [
+      this.candorExtension(),
+      updateCheck({
+        directory: this.org.directory,
+        log: this.log,
+        onAccepted: (space, person, changes) => {
+          const doc = this.server.hocuspocus.documents.get(space);
+          const find = doc ? materialiseOne(space, doc, this.org.directory).find : undefined;
+          this.storage.appendHistory(space, person, new Date().toISOString(), changes, (c) => {
+            const r = (c.after ?? c.before ?? {}) as Record<string, unknown>;
+            if (c.collection === 'checkIns' && typeof r.keyResultId === 'string') return { objectiveId: find?.('keyResults', r.keyResultId)?.objectiveId, keyResultId: r.keyResultId };
+            if ((c.collection === 'comments' || c.collection === 'kudos') && r.target && find) {
+              const target = r.target as { kind: string; id: string };
+              const objectiveId = objectiveOfTarget(target as never, {
+                objective: (id) => find('objectives', id),
+                keyResult: (id) => find('keyResults', id),
+                checkIn: (id) => find('checkIns', id),
+                reflection: (id) => find('reflections', id),
+              });
+              return { objectiveId, ...(target.kind === 'keyResult' ? { keyResultId: target.id } : {}) };
+            }
+            return {};
+          });
+        },
+      }),
+    ];
     if (options.redisUrl) {
       const url = new URL(options.redisUrl);
       extensions.push(
@@ -195,13 +225,18 @@ export class CandorServer {
    */
   private syncDirectory(company: Y.Doc): void {
     company.transact(() => {
+      // What the record rule reads on every client: the organisation (so the spaces are governed) and its admins.
+      const meta = company.getMap('meta');
+      if (meta.get(META_ORGANISATION) !== this.options.config.organisation) meta.set(META_ORGANISATION, this.options.config.organisation);
+      const admins = [...this.options.config.admins].sort();
+      if (JSON.stringify(meta.get(META_ADMINS)) !== JSON.stringify(admins)) meta.set(META_ADMINS, admins);
       for (const p of this.options.config.people) {
         const fields = { id: p.id, name: p.name, email: p.email, teamIds: p.teamIds };
         if (!patchRecord(company, 'people', p.id, fields)) writeRecord(company, 'people', fields);
       }
       for (const t of this.options.config.teams) {
         const existing = readRecord(company, 'teams', t.id);
-        const fields = { id: t.id, name: t.name, parentId: t.parentId };
+        const fields = { id: t.id, name: t.name, parentId: t.parentId, visibility: t.visibility };
         if (!existing) writeRecord(company, 'teams', { ...fields, leadIds: [] });
         else patchRecord(company, 'teams', t.id, fields);
       }

@@ -6,12 +6,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CandorAuthError, tokenOfRequest, type Authenticator } from './auth.ts';
 import type { Organisation, Viewer } from './policy.ts';
 import { CandorViewError, type OrgViews } from './views.ts';
+import type { HistoryEntry } from './storage.ts';
+import { maySeeObjective } from '../core/rules/index.ts';
 
 export interface HttpDeps {
   org: Organisation;
   auth: Authenticator;
   views: OrgViews;
   health: () => Record<string, unknown>;
+  /** The accepted changes to an objective or key result (see SpaceStorage.history). */
+  history?: (kind: 'objective' | 'keyResult', id: string) => HistoryEntry[];
   heartbeatMs?: number;
   log?: (line: string) => void;
 }
@@ -43,9 +47,9 @@ export class HttpApi {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events') {
+    if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events' && path !== '/v1/history') {
       if (path.startsWith('/v1/')) {
-        this.json(res, 404, { error: 'not-found', message: `no endpoint ${path}; try /v1/document or /v1/events` });
+        this.json(res, 404, { error: 'not-found', message: `no endpoint ${path}; try /v1/document, /v1/events or /v1/history` });
         return true;
       }
       return false;
@@ -89,6 +93,7 @@ export class HttpApi {
       return true;
     }
     if (path === '/v1/document') this.document(req, res, viewer);
+    else if (path === '/v1/history') this.history(res, viewer, url);
     else this.events(req, res, viewer);
     return true;
   }
@@ -140,6 +145,35 @@ export class HttpApi {
     res.setHeader('Content-Length', body.length);
     res.writeHead(200);
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /**
+   * `GET /v1/history?objective=ID` (or `?keyResult=ID`): who changed what and when, before → after, for
+   * an objective the viewer may see and everything hanging off it. A side of a change the viewer could
+   * not have seen (an objective that was team-visible before it became public) is left out.
+   */
+  private history(res: ServerResponse, viewer: Viewer, url: URL): void {
+    const objective = url.searchParams.get('objective');
+    const keyResult = url.searchParams.get('keyResult');
+    if (!objective === !keyResult) {
+      this.json(res, 400, { error: 'bad-request', message: 'ask for one of ?objective=<id> or ?keyResult=<id>' });
+      return;
+    }
+    const document = this.deps.views.render(viewer).document;
+    const visible = objective ? document.objectives.some((o) => o.id === objective) : document.keyResults.some((k) => k.id === keyResult);
+    if (!visible || !this.deps.history) {
+      this.json(res, 404, { error: 'not-found', message: `no ${objective ? 'objective' : 'key result'} "${objective ?? keyResult}" that you may see` });
+      return;
+    }
+    const who = viewer.kind === 'person' ? viewer.id : null;
+    const seen = (side: Record<string, unknown> | undefined, collection: string) =>
+      side && collection === 'objectives' && !maySeeObjective(this.deps.org.directory, who, side as never) ? undefined : side;
+    const entries = this.deps.history(objective ? 'objective' : 'keyResult', (objective ?? keyResult)!).map((e) => {
+      const before = seen(e.before, e.collection);
+      const after = seen(e.after, e.collection);
+      return { ...e, before, after };
+    });
+    this.json(res, 200, { [objective ? 'objective' : 'keyResult']: objective ?? keyResult, entries: entries.filter((e) => e.before || e.after) });
   }
 
   private events(req: IncomingMessage, res: ServerResponse, viewer: Viewer): void {

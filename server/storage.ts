@@ -6,6 +6,38 @@
  */
 import Database from 'better-sqlite3';
 import * as Y from 'yjs';
+import type { RecordChange } from '../core/store/update-check.ts';
+
+/** One accepted change to one record: who, when, what (before → after). */
+export interface HistoryEntry {
+  seq: number;
+  space: string;
+  person: string;
+  at: string;
+  collection: string;
+  id: string;
+  kind: RecordChange['kind'];
+  fields?: string[];
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+  /** For records that hang off an objective: that objective (the history is asked for by objective). */
+  objectiveId?: string;
+}
+
+interface HistoryRow {
+  seq: number;
+  space: string;
+  person: string;
+  at: string;
+  collection: string;
+  record_id: string;
+  kind: string;
+  fields: string | null;
+  before: string | null;
+  after: string | null;
+  objective_id: string | null;
+  key_result_id: string | null;
+}
 
 export class SpaceStorage {
   private readonly db: Database.Database;
@@ -18,6 +50,8 @@ export class SpaceStorage {
     spaces: Database.Statement<[], { space: string }>;
     getMeta: Database.Statement<[string], { value: string }>;
     putMeta: Database.Statement<[string, string]>;
+    history: Database.Statement<[string, string, string, string, string, string, string | null, string | null, string | null, string | null, string | null]>;
+    historyOf: Database.Statement<[string, string, number], HistoryRow>;
   };
 
   constructor(readonly path: string) {
@@ -31,6 +65,10 @@ export class SpaceStorage {
       CREATE TABLE IF NOT EXISTS space_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, space TEXT NOT NULL, data BLOB NOT NULL);
       CREATE INDEX IF NOT EXISTS space_log_space ON space_log (space, seq);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS history (seq INTEGER PRIMARY KEY AUTOINCREMENT, space TEXT NOT NULL, person TEXT NOT NULL, at TEXT NOT NULL,
+        collection TEXT NOT NULL, record_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT, before TEXT, after TEXT, objective_id TEXT, key_result_id TEXT);
+      CREATE INDEX IF NOT EXISTS history_objective ON history (objective_id, seq);
+      CREATE INDEX IF NOT EXISTS history_key_result ON history (key_result_id, seq);
     `);
     this.stmt = {
       state: this.db.prepare('SELECT state FROM space_state WHERE space = ?'),
@@ -43,6 +81,12 @@ export class SpaceStorage {
       spaces: this.db.prepare('SELECT space FROM space_state UNION SELECT DISTINCT space FROM space_log'),
       getMeta: this.db.prepare('SELECT value FROM meta WHERE key = ?'),
       putMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+      history: this.db.prepare(
+        'INSERT INTO history (space, person, at, collection, record_id, kind, fields, before, after, objective_id, key_result_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      historyOf: this.db.prepare(
+        "SELECT * FROM history WHERE (CASE ? WHEN 'objective' THEN objective_id ELSE key_result_id END) = ? AND seq > ? ORDER BY seq LIMIT 1000",
+      ),
     };
   }
 
@@ -100,6 +144,41 @@ export class SpaceStorage {
   /** Updates waiting in a space's log (0 right after compaction). */
   logLength(space: string): number {
     return this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM space_log WHERE space = ?').get(space)!.n;
+  }
+
+  /**
+   * Records who changed what: one row per record an accepted update added, changed or removed, with the
+   * objective (and key result) it belongs to so `/v1/history?objective=` finds it. Written in the same
+   * SQLite file, right after the update itself.
+   */
+  appendHistory(space: string, person: string, at: string, changes: readonly RecordChange[], resolve?: (change: RecordChange) => { objectiveId?: string; keyResultId?: string }): void {
+    const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+    this.db.transaction(() => {
+      for (const c of changes) {
+        const record = (c.after ?? c.before ?? {}) as Record<string, unknown>;
+        const found = resolve?.(c) ?? {};
+        const objectiveId = found.objectiveId ?? (c.collection === 'objectives' ? c.id : typeof record.objectiveId === 'string' ? record.objectiveId : null);
+        const keyResultId = found.keyResultId ?? (c.collection === 'keyResults' ? c.id : typeof record.keyResultId === 'string' ? record.keyResultId : null);
+        this.stmt.history.run(space, person, at, c.collection, c.id, c.kind, json(c.fields), json(c.before), json(c.after), objectiveId ?? null, keyResultId ?? null);
+      }
+    })();
+  }
+
+  /** The changes to an objective (and what hangs off it) or to a key result, oldest first, after `afterSeq`. */
+  history(kind: 'objective' | 'keyResult', id: string, afterSeq = 0): HistoryEntry[] {
+    return this.stmt.historyOf.all(kind, id, afterSeq).map((r) => ({
+      seq: r.seq,
+      space: r.space,
+      person: r.person,
+      at: r.at,
+      collection: r.collection,
+      id: r.record_id,
+      kind: r.kind as HistoryEntry['kind'],
+      ...(r.fields ? { fields: JSON.parse(r.fields) as string[] } : {}),
+      ...(r.before ? { before: JSON.parse(r.before) as Record<string, unknown> } : {}),
+      ...(r.after ? { after: JSON.parse(r.after) as Record<string, unknown> } : {}),
+      ...(r.objective_id ? { objectiveId: r.objective_id } : {}),
+    }));
   }
 
   spaces(): string[] {

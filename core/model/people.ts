@@ -45,11 +45,15 @@ export const ZPerson = z.looseObject({
 });
 export type Person = z.infer<typeof ZPerson>;
 
-/** A team; `parentId` nests teams under teams (company → division → team). */
+/**
+ * A team; `parentId` nests teams under teams (company → division → team). `visibility` `members`:
+ * only its members read its spaces (on a team server, the server's config sets it).
+ */
 export const ZTeam = z.looseObject({
   id: ZId,
   name: text(200),
   parentId: z.optional(ZId),
   leadIds: list(ZId),
+  visibility: z.optional(z.enum(['public', 'members'])),
 });
 export type Team = z.infer<typeof ZTeam>;

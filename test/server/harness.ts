@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { connectSpaces, type SpaceConnection, type SyncStatus } from '../../core/sync/index.ts';
-import { documentToSpaces, writeRecord, materialise } from '../../core/store/space.ts';
+import { documentToSpaces, writeRecord, materialise, recordIds } from '../../core/store/space.ts';
 import type { CandorDocument } from '../../core/model/index.ts';
 import { emptyDocument } from '../../core/model/index.ts';
 import { sha256Hash } from '../../server/auth.ts';
@@ -249,8 +249,9 @@ export function checkIn(doc: Y.Doc, keyResultId: string, authorId: string, value
   return id;
 }
 
+/** The ids of the check-ins a space's Y.Doc holds (what arrived, whatever a reader would admit). */
 export function checkInIds(doc: Y.Doc): string[] {
-  return materialise([['x', doc]]).document.checkIns.map((c) => c.id);
+  return recordIds(doc, 'checkIns');
 }
 
 /** Reads what SQLite holds for a space (the server must be stopped, or WAL readers are fine too). */

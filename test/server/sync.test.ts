@@ -84,19 +84,28 @@ describe('team sync (real server on loopback)', () => {
   });
 
   it('an unauthorised write is refused, never reaches others, and is absent after a restart', async () => {
-    // carol may read company (not an admin) and bob may read alice's space (teammate), but not write.
+    // bob may read alice's space (teammate) and company (not an admin): he may comment there, but
+    // neither check in on alice's key result in her name nor add a cycle.
     const reader = client(server.url, TOKENS.bob, ['person:alice', 'company']);
     const owner = client(server.url, TOKENS.alice, ['person:alice']);
     await Promise.all([reader.conn.whenSynced(), owner.conn.whenSynced()]);
-    expect(reader.conn.status.spaces.map((s) => s.access)).toEqual(['read-only', 'read-only']);
+    expect(reader.conn.status.spaces.map((s) => s.access)).toEqual(['read-write', 'read-write']);
     const forged = checkIn(reader.doc('person:alice'), 'alice-public-kr', 'alice', 999, 'forged-check-in');
     reader.doc('company').getMap('cycles').set('evil', { id: 'evil' });
-    // A legitimate write after it, from the owner, does arrive at the reader: so the forged one had its chance.
+    // Each refusal closes that space for this client, with the reason.
+    const refused = await until(reader.conn, (st) => st.spaces.every((x) => /refused/.test(x.error ?? '')));
+    expect(refused.spaces.find((x) => x.space === 'person:alice')!.error).toMatch(/authorId: "alice" is not you \("bob"\)/);
+    expect(refused.spaces.find((x) => x.space === 'company')!.error).toMatch(/cycles\["evil"\]/);
+    // A legitimate write after it, from the owner, does arrive at another reader: so the forged one had its chance.
+    const watcher = client(server.url, TOKENS.bob, ['person:alice']);
+    await watcher.conn.whenSynced();
     const real = checkIn(owner.doc('person:alice'), 'alice-public-kr', 'alice', 5);
     await owner.conn.flushed();
-    await docUntil(reader.doc('person:alice'), () => checkInIds(reader.doc('person:alice')).includes(real));
+    await docUntil(watcher.doc('person:alice'), () => checkInIds(watcher.doc('person:alice')).includes(real));
+    expect(checkInIds(watcher.doc('person:alice'))).not.toContain(forged);
     expect(checkInIds(owner.doc('person:alice'))).not.toContain(forged);
     reader.conn.destroy();
+    watcher.conn.destroy();
     owner.conn.destroy();
 
     expect(await server.stop('SIGTERM')).toBe(0);

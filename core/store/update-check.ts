@@ -431,14 +431,21 @@ class UpdateCheck {
       if (prev && authorField(collection) && prev[authorField(collection)!] !== writer) {
         refuse(`${at}.${authorField(collection)}: only its author ("${String(prev[authorField(collection)!])}") may correct it`);
       }
-      const verdict = admissible(collection, record, { space, dir, here, writer });
+      // A write-once record by someone else may arrive only as a move: the same record, from a space
+      // the writer writes (an objective moving to its new owner's space takes its check-ins along).
+      const field = authorField(collection);
+      const moved =
+        !prev &&
+        field !== undefined &&
+        next[field] !== writer &&
+        (this.options.elsewhere?.(collection, id) ?? []).some((o) => o.space !== space && isWriterOf(dir, writer, o.space) && sameJson(o.record, record));
+      const verdict = admissible(collection, record, moved ? { space, dir, here } : { space, dir, here, writer });
       if (!verdict.ok) refuse(`${at}${verdict.path ? '.' + verdict.path : ''}: ${verdict.message}`);
       if (!prev) {
         added++;
         for (const other of this.options.elsewhere?.(collection, id) ?? []) {
           if (other.space === space) continue;
-          const field = authorField(collection);
-          const mine = field ? other.record[field] === writer : isWriterOf(dir, writer, other.space);
+          const mine = field ? other.record[field] === writer || (moved && sameJson(other.record, record)) : isWriterOf(dir, writer, other.space);
           if (!mine) refuse(`${at}.id: "${id}" is the id of a record in "${other.space}"; pick a new id`);
         }
         changes.push({ collection, id, kind: 'add', after: next });
@@ -557,10 +564,20 @@ function recordKey(item: AnyItem): string {
   return item.parentSub ?? '?';
 }
 
+/** Deep equality of JSON values, whatever the order of object keys. */
 function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const y = b as unknown[];
+    return a.length === y.length && a.every((v, i) => sameJson(v, y[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const kx = Object.keys(x).filter((k) => x[k] !== undefined);
+  const ky = Object.keys(y).filter((k) => y[k] !== undefined);
+  return kx.length === ky.length && kx.every((k) => sameJson(x[k], y[k]));
 }
 
 /** For callers that want a thrown error instead of a verdict (tests, the CLI). */

@@ -51,6 +51,9 @@ import {
   type SpaceId,
   type SpaceIssue,
 } from './space.ts';
+import { directoryOf, validateRecord } from './materialise.ts';
+import { admissible, type RecordLookup } from '../rules/rule.ts';
+import type { Directory } from '../rules/directory.ts';
 
 /** The origin of every transaction a workspace mutation makes: which action, by which workspace. */
 export class MutationOrigin {
@@ -309,6 +312,37 @@ export class Workspace {
     return this.now().toISOString();
   }
 
+  /** Who is in the organisation, as the company space says (personal when there is no server). */
+  get directory(): Directory {
+    return directoryOf(this.spaces);
+  }
+
+  /**
+   * Holds a record this workspace is about to write to the record rule (core/rules), with this
+   * workspace's person as the writer: what the server would refuse is refused here first, with the
+   * same words. `pending` are records written in the same mutation (an objective's new key results).
+   */
+  private guard<C extends CollectionName>(collection: C, record: RecordOf<C>, space: SpaceId, pending: readonly [CollectionName, { id: string }][] = [], claimed = false): void {
+    const doc = this.spaces.get(space);
+    const extra = new Map(pending.map(([c, r]) => [`${c}/${r.id}`, r] as const));
+    const get = (c: CollectionName, id: string) => {
+      const p = extra.get(`${c}/${id}`);
+      if (p) return p;
+      const raw = doc ? readRecord(doc, c, id) : undefined;
+      if (!raw) return undefined;
+      const valid = validateRecord(c, raw);
+      return valid.ok ? valid.value : undefined;
+    };
+    const here: RecordLookup = {
+      objective: (id) => get('objectives', id) as Objective | undefined,
+      keyResult: (id) => get('keyResults', id) as KeyResult | undefined,
+      checkIn: (id) => get('checkIns', id) as CheckIn | undefined,
+      reflection: (id) => get('reflections', id) as Reflection | undefined,
+    };
+    const verdict = admissible(collection, record, { space, dir: this.directory, here, ...(claimed ? {} : { writer: this.me }) });
+    if (!verdict.ok) throw new CandorMutationError(verdict.message, verdict.path);
+  }
+
   private transact(doc: Y.Doc, action: string, fn: () => void): void {
     doc.transact(fn, new MutationOrigin(action, this));
   }
@@ -327,6 +361,7 @@ export class Workspace {
   createCycle(input: CycleInput): Cycle {
     const id = this.freshId('cycles', input.id);
     const record = check('cycles', strip({ ...input, id, createdBy: this.me }));
+    this.guard('cycles', record, 'company');
     const doc = this.space('company');
     this.transact(doc, 'createCycle', () => writeRecord(doc, 'cycles', record));
     return record;
@@ -335,6 +370,7 @@ export class Workspace {
   editCycle(id: string, patch: CyclePatch): Cycle {
     const found = this.need('cycles', id, 'id');
     const { record, changes } = this.patched('cycles', found.record, patch);
+    this.guard('cycles', record, found.space);
     this.transact(found.doc, 'editCycle', () => patchRecord(found.doc, 'cycles', id, changes));
     return record;
   }
@@ -372,6 +408,8 @@ export class Workspace {
       }
     });
     const space = spaceOfRecord('objectives', objective, this.routing());
+    this.guard('objectives', objective, space);
+    keyResults.forEach((kr) => this.guard('keyResults', kr, space, [['objectives', objective]]));
     const doc = this.space(space);
     this.transact(doc, 'createObjective', () => {
       writeRecord(doc, 'objectives', objective);
@@ -392,6 +430,7 @@ export class Workspace {
     if (changes.cycleId !== undefined) this.need('cycles', record.cycleId, 'cycleId');
     const target = spaceOfRecord('objectives', record, this.routing());
     if (target === found.space) {
+      this.guard('objectives', record, found.space);
       this.transact(found.doc, 'editObjective', () => patchRecord(found.doc, 'objectives', id, changes));
     } else {
       this.moveObjective(found, record, target);
@@ -403,24 +442,58 @@ export class Workspace {
     return this.editObjective(id, { state: 'closed' });
   }
 
+  /**
+   * Moves an objective to the space it now belongs in, with everything that lives beside it: its key
+   * results, their check-ins, its reflections, and what is said about any of them. Records written by
+   * others move as they are (the server admits an identical copy from a space the mover writes); one that
+   * the rule would not admit in the new space stops the move, named, before anything is written.
+   */
   private moveObjective(from: Located<'objectives'>, record: Objective, target: SpaceId): void {
     const to = this.space(target);
     const krIds = recordIds(from.doc, 'keyResults').filter((k) => readRecord(from.doc, 'keyResults', k)?.objectiveId === record.id);
     const krSet = new Set(krIds);
     const krs = krIds.map((k) => readRecord(from.doc, 'keyResults', k)!);
-    const checkIns = [...logEntries(from.doc, 'checkIns')].filter(
-      (c): c is Record<string, unknown> => !!c && krSet.has(c.keyResultId as string) && !isTombstoned(from.doc, 'checkIns', c.id as string),
-    );
+    const live = (collection: CollectionName, keep: (r: Record<string, unknown>) => boolean) =>
+      [...logEntries(from.doc, collection)].filter(
+        (c): c is Record<string, unknown> => !!c && typeof c.id === 'string' && keep(c) && !isTombstoned(from.doc, collection, c.id as string),
+      );
+    const checkIns = live('checkIns', (c) => krSet.has(c.keyResultId as string));
+    const reflections = live('reflections', (r) => r.objectiveId === record.id);
+    const about = new Set<string>([`objective/${record.id}`, ...krIds.map((k) => `keyResult/${k}`), ...checkIns.map((c) => `checkIn/${c.id}`), ...reflections.map((r) => `reflection/${r.id}`)]);
+    const said = (c: Record<string, unknown>) => {
+      const t = c.target as { kind?: string; id?: string } | undefined;
+      return !!t && about.has(`${t.kind}/${t.id}`);
+    };
+    const comments = live('comments', said);
+    const kudos = live('kudos', said);
+    const pending: [CollectionName, { id: string }][] = [['objectives', record], ...krs.map((k) => ['keyResults', k] as [CollectionName, { id: string }]), ...checkIns.map((c) => ['checkIns', c] as [CollectionName, { id: string }]), ...reflections.map((r) => ['reflections', r] as [CollectionName, { id: string }])];
+    this.guard('objectives', record, target);
+    for (const kr of krs) this.guard('keyResults', kr as KeyResult, target, pending);
+    const onceGroups = [['checkIns', checkIns], ['reflections', reflections], ['comments', comments], ['kudos', kudos]] as const;
+    for (const [collection, list] of onceGroups) {
+      for (const r of list) {
+        const valid = validateRecord(collection, r);
+        if (!valid.ok) continue; // an unreadable record is not shown anywhere; it stays behind
+        try {
+          this.guard(collection, valid.value, target, pending, true);
+        } catch (e) {
+          if (e instanceof CandorMutationError) throw new CandorMutationError(`${SINGULAR[collection]} "${String(r.id)}" cannot move with it: ${e.message}`, e.path);
+          throw e;
+        }
+      }
+    }
     this.transact(to, 'editObjective', () => {
       writeRecord(to, 'objectives', record);
       for (const kr of krs) writeRecord(to, 'keyResults', kr);
       const tombstones = to.getMap(TOMBSTONES);
-      for (const c of checkIns) tombstones.delete(tombstoneKey('checkIns', c.id as string));
-      if (checkIns.length) appendRecords(to, 'checkIns', checkIns);
+      for (const [collection, list] of onceGroups) {
+        for (const c of list) tombstones.delete(tombstoneKey(collection, c.id as string));
+        if (list.length) appendRecords(to, collection, list);
+      }
     });
     const at = this.stamp();
     this.transact(from.doc, 'editObjective', () => {
-      deleteRecords(from.doc, 'checkIns', checkIns.map((c) => c.id as string), this.me, at);
+      for (const [collection, list] of onceGroups) deleteRecords(from.doc, collection, list.map((c) => c.id as string), this.me, at);
       deleteRecords(from.doc, 'keyResults', krIds, this.me, at);
       deleteRecords(from.doc, 'objectives', [record.id], this.me, at);
     });
@@ -446,6 +519,7 @@ export class Workspace {
     const siblings = this.keyResultsOf(objective);
     const next = siblings.reduce((m, k) => Math.max(m, Number(k.order ?? 0) + 1), 0);
     const kr = this.buildKeyResult(objectiveId, input, next);
+    this.guard('keyResults', kr, objective.space);
     this.transact(objective.doc, 'addKeyResult', () => writeRecord(objective.doc, 'keyResults', kr));
     return kr;
   }
@@ -457,6 +531,7 @@ export class Workspace {
     if (changes.ownerId !== undefined && this.knowsPeople() && !this.find('people', record.ownerId!)) {
       throw new CandorMutationError(`no person with id "${record.ownerId}"`, 'ownerId');
     }
+    this.guard('keyResults', record, found.space);
     this.transact(found.doc, 'editKeyResult', () => patchRecord(found.doc, 'keyResults', id, changes));
     return record;
   }
@@ -492,6 +567,7 @@ export class Workspace {
     if (parentId !== null) this.checkAlignment(objectiveId, parentId);
     const updatedAt = this.stamp();
     const record = check('objectives', strip({ ...found.record, parentId: parentId ?? undefined, updatedAt }));
+    this.guard('objectives', record, found.space);
     this.transact(found.doc, 'align', () => patchRecord(found.doc, 'objectives', objectiveId, { parentId: parentId ?? undefined, updatedAt }));
     return record;
   }
@@ -544,6 +620,7 @@ export class Workspace {
     const metric = (kr.record as KeyResult).metric;
     const record = check('checkIns', strip({ ...input, id: this.newId(), keyResultId, authorId: this.me, at: input.at ?? this.stamp() }));
     this.checkValueFits(metric, record);
+    this.guard('checkIns', record, kr.space);
     this.transact(kr.doc, 'checkIn', () => appendRecords(kr.doc, 'checkIns', [record]));
     return record;
   }
@@ -581,7 +658,9 @@ export class Workspace {
   comment(target: Target, text: string): Comment {
     const record = check('comments', { id: this.newId(), target, authorId: this.me, at: this.stamp(), text });
     this.needTarget(record.target);
-    const doc = this.space(spaceOfRecord('comments', record, this.routing()));
+    const space = spaceOfRecord('comments', record, this.routing());
+    this.guard('comments', record, space);
+    const doc = this.space(space);
     this.transact(doc, 'comment', () => appendRecords(doc, 'comments', [record]));
     return record;
   }
@@ -590,7 +669,9 @@ export class Workspace {
     const record = check('kudos', strip({ id: this.newId(), target: input.target, fromId: this.me, toIds: input.toIds, at: this.stamp(), message: input.message }));
     this.needTarget(record.target);
     record.toIds.forEach((id, i) => this.need('people', id, `toIds[${i}]`));
-    const doc = this.space(spaceOfRecord('kudos', record, this.routing()));
+    const space = spaceOfRecord('kudos', record, this.routing());
+    this.guard('kudos', record, space);
+    const doc = this.space(space);
     this.transact(doc, 'giveKudos', () => appendRecords(doc, 'kudos', [record]));
     return record;
   }
@@ -598,7 +679,9 @@ export class Workspace {
   reflect(objectiveId: string, input: ReflectionInput): Reflection {
     const record = check('reflections', strip({ ...input, id: this.newId(), objectiveId, authorId: this.me, at: this.stamp() }));
     this.need('objectives', objectiveId, 'objectiveId');
-    const doc = this.space(spaceOfRecord('reflections', record, this.routing()));
+    const space = spaceOfRecord('reflections', record, this.routing());
+    this.guard('reflections', record, space);
+    const doc = this.space(space);
     this.transact(doc, 'reflect', () => appendRecords(doc, 'reflections', [record]));
     return record;
   }
@@ -632,11 +715,13 @@ export class Workspace {
     if (found) {
       const { record, changes } = this.patched(collection, found.record, input);
       extra?.(record);
+      this.guard(collection, record, found.space);
       this.transact(found.doc, action, () => patchRecord(found.doc, collection, record.id, changes));
       return record;
     }
     const record = check(collection, strip(input));
     extra?.(record);
+    this.guard(collection, record, 'company');
     this.transact(doc, action, () => writeRecord(doc, collection, record));
     return record;
   }

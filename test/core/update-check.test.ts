@@ -40,6 +40,9 @@ function org(): CandorDocument {
 /** The server's copy of every space, and a client's copy of each (in sync). */
 function setup() {
   const server = documentToSpaces(org());
+  // The server writes the organisation and its admins into the company space: clients' rule reads them.
+  server.get('company')!.getMap('meta').set('organisation', 'Test Org');
+  server.get('company')!.getMap('meta').set('admins', ['dave']);
   for (const id of ['person:bob', 'person:carol', 'person:dave', 'members:team-a', 'members:team-b']) if (!server.has(id)) server.set(id, new Y.Doc());
   const client = (space: string) => {
     const c = new Y.Doc();
@@ -197,5 +200,46 @@ describe('the server’s update check', () => {
     expect(u.byteLength).toBeGreaterThan(100_000);
     const v = check('team:team-a', 'bob', u);
     expect(v.ok && v.changes.length).toBe(800);
+  });
+
+  it('admits an objective moving to its new owner’s space with a teammate’s comment, from either end', () => {
+    const { server, client, check } = setup();
+    const spacesOf = (me: string) => new Map([...server].map(([id]) => [id, client(id)] as const));
+    const apply = (sent: { space: string; update: Uint8Array }[], writer: string) => {
+      const elsewhere = (collection: string, id: string) =>
+        [...server].flatMap(([space, doc]) => {
+          const r = (materialise([[space, doc]], { directory: dir }).document[collection as 'comments'] as { id: string }[]).find((x) => x.id === id);
+          return r ? [{ space, record: r as Record<string, unknown> }] : [];
+        });
+      for (const { space, update } of sent) {
+        const v = check(space, writer, update, { elsewhere });
+        expect(v.ok, !v.ok ? v.reason : '').toBe(true);
+        Y.applyUpdate(server.get(space)!, update);
+      }
+    };
+    const bob = new Workspace({ me: 'bob', spaces: spacesOf('bob'), now: () => new Date(T) });
+    const fromBob: { space: string; update: Uint8Array }[] = [];
+    bob.subscribe((c) => fromBob.push(c));
+    bob.comment({ kind: 'objective', id: 'alice-o' }, 'Keep going');
+    apply(fromBob, 'bob');
+    const alice = new Workspace({ me: 'alice', spaces: spacesOf('alice'), now: () => new Date(T) });
+    const fromAlice: { space: string; update: Uint8Array }[] = [];
+    alice.subscribe((c) => fromAlice.push(c));
+    alice.checkIn('alice-o-kr', { value: 20, confidence: 0.7 });
+    alice.editObjective('alice-o', { owner: { kind: 'team', id: 'team-a' } });
+    expect(alice.find('comments', bob.document.comments[0]!.id)!.space).toBe('team:team-a');
+    apply(fromAlice, 'alice');
+    const after = materialise(server, { directory: dir }).document;
+    expect(after.objectives.find((o) => o.id === 'alice-o')!.owner).toEqual({ kind: 'team', id: 'team-a' });
+    expect(after.comments.map((c) => c.text)).toEqual(['Keep going']);
+    expect(after.checkIns.filter((c) => c.keyResultId === 'alice-o-kr')).toHaveLength(1);
+  });
+
+  it('the workspace refuses first what the server would refuse, in the same words', () => {
+    const { server, client } = setup();
+    const ws = new Workspace({ me: 'alice', spaces: new Map([...server].map(([id]) => [id, client(id)] as const)), now: () => new Date(T) });
+    expect(() => ws.checkIn('company-o-kr', { value: 1, confidence: 0.5 })).toThrow(/"alice" may not check in on key result "company-o-kr"/);
+    expect(() => ws.createCycle({ id: 'q9', name: 'Q9', start: '2026-07-01', end: '2026-09-30' })).toThrow(/only the organisation's admins/);
+    expect(() => ws.editObjective('team-a-o', { title: 'Ours' })).not.toThrow(); // a member of team-a
   });
 });

@@ -41,6 +41,12 @@ export interface ConnectSpacesOptions {
   spaces: Map<SpaceId, Y.Doc> | Iterable<[SpaceId, Y.Doc]>;
   /** `WebSocket` from the `ws` package in Node; browsers have their own. */
   WebSocketPolyfill?: unknown;
+  /**
+   * The server refused an update to a space (`reason` says which record and why, in words for people).
+   * Nothing of it was stored or relayed; the space's connection is closed. Reload the space from the
+   * server (e.g. `add(space, new Y.Doc())` after dropping the local copy) to resync.
+   */
+  onRefused?: (space: SpaceId, reason: string) => void;
   /** Reconnect delay bounds, ms. Defaults 1000 and 30000. */
   minDelay?: number;
   maxDelay?: number;
@@ -69,6 +75,8 @@ interface Entry {
 
 /** Refusals about one space that leave the others syncing (as worded by {@link describeRefusal}). */
 const NOT_SHARED = /^not allowed|^unknown-space|^private-space/;
+/** An update the server refused (see the server's update check): that space stops, the others go on. */
+const REFUSED = /^refused by the server/;
 
 export function toWebSocketUrl(url: string): string {
   return url.replace(/^http(s?):\/\//i, 'ws$1://').replace(/\/+$/, '');
@@ -115,8 +123,9 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
     const refused = spaces.filter((s) => s.error);
     // A space the server does not share with this person (not a teammate's, a members-only team) is
     // reported on that space but does not make the whole connection an error: the rest syncs.
-    const fatal = refused.filter((s) => !NOT_SHARED.test(s.error!) || refused.length === spaces.length);
-    const notShared = refused.filter((s) => !fatal.includes(s));
+    const fatal = refused.filter((s) => !(NOT_SHARED.test(s.error!) || REFUSED.test(s.error!)) || (refused.length === spaces.length && !REFUSED.test(s.error!)));
+    const notShared = refused.filter((s) => !fatal.includes(s) && NOT_SHARED.test(s.error!));
+    const writesRefused = refused.filter((s) => REFUSED.test(s.error!));
     let state: SyncState;
     let reason: string | undefined;
     if (fatal.length) {
@@ -144,6 +153,7 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
         state = 'synced';
         lastSyncedAt = Date.now();
         if (notShared.length) reason = `not shared with you: ${notShared.map((s) => s.space).join(', ')}`;
+        if (writesRefused.length) reason = writesRefused.map((s) => `${s.space}: ${s.error}`).join('; ');
       }
     }
     return { state, ...(reason ? { reason } : {}), spaces, ...(lastSyncedAt ? { lastSyncedAt } : {}) };
@@ -202,9 +212,10 @@ export function connectSpaces(options: ConnectSpacesOptions): SpaceConnection {
     });
     p.on('close', ({ event }: { event?: { reason?: string } }) => {
       entry.status.synced = false;
-      // The server closed this one space (a limit) while the socket stays open.
+      // The server closed this one space (a limit, a refused update) while the socket stays open.
       if (event?.reason && socketState === 'connected' && !/Server closed the connection|shutting down/.test(event.reason)) {
         entry.status.error = describeRefusal(event.reason);
+        if (/^refused:/.test(event.reason)) options.onRefused?.(space, entry.status.error);
       }
       update();
     });
@@ -292,21 +303,26 @@ export function describeRefusal(reason: string): string {
       return `not allowed${detail ? `: ${detail}` : ''}`;
     case 'rate-limited':
       return `too many connections; ${detail || 'try again in a minute'}`;
+    case 'refused':
+      return `refused by the server: ${detail}`;
     default:
       return reason || 'the server refused this space';
   }
 }
 
 /**
- * The spaces a person syncs with a team server: their own, their teams', the company's (the people,
- * teams and cycles), and their teammates' (read). `people` is the organisation's people list
+ * The spaces a person syncs with a team server: their own, their teams' (public and members-only),
+ * the company's (the people, teams and cycles), and their teammates'. `people` is the organisation's people list
  * (`document.people`).
  */
 export function spacesToSync(me: string, people: readonly { id: string; teamIds: readonly string[] }[]): SpaceId[] {
   const mine = people.find((p) => p.id === me);
   const teams = new Set(mine?.teamIds ?? []);
   const out = new Set<SpaceId>(['company', `person:${me}`]);
-  for (const t of teams) out.add(`team:${t}`);
+  for (const t of teams) {
+    out.add(`team:${t}`);
+    out.add(`members:${t}`); // the team's team-visible objectives, for its members only
+  }
   for (const p of people) if (p.id !== me && p.teamIds.some((t) => teams.has(t))) out.add(`person:${p.id}`);
   return [...out];
 }

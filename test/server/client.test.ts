@@ -13,8 +13,8 @@ describe('core/sync', () => {
       { id: 'cy', teamIds: ['ops'] },
       { id: 'dee', teamIds: ['data'] },
     ];
-    expect(spacesToSync('ben', people).sort()).toEqual(['company', 'person:ana', 'person:ben', 'person:cy', 'team:ops', 'team:web']);
-    expect(spacesToSync('dee', people).sort()).toEqual(['company', 'person:dee', 'team:data']);
+    expect(spacesToSync('ben', people).sort()).toEqual(['company', 'members:ops', 'members:web', 'person:ana', 'person:ben', 'person:cy', 'team:ops', 'team:web']);
+    expect(spacesToSync('dee', people).sort()).toEqual(['company', 'members:data', 'person:dee', 'team:data']);
     expect(spacesToSync('ghost', people)).toEqual(['company', 'person:ghost']);
   });
 

@@ -141,7 +141,30 @@ function widget(http: string) {
   };
 }
 
+/**
+ * The load run, twice in one go: with the server's update check (the real thing) and without it
+ * (`CANDOR_UNSAFE_NO_UPDATE_CHECK=1`), so the check's cost on acknowledgements is a ratio measured
+ * side by side. CANDOR_LOAD_UNCHECKED=0 skips the second run.
+ */
 export async function run(): Promise<BenchRow[]> {
+  const checked = await runOnce(false);
+  if (process.env.CANDOR_LOAD_UNCHECKED === '0') return checked.rows;
+  const unchecked = await runOnce(true);
+  const ratio = unchecked.ackP95 > 0 ? checked.ackP95 / unchecked.ackP95 : NaN;
+  return [
+    ...checked.rows,
+    ...unchecked.rows.filter((r) => /ack|acknowledged in|teammate client/.test(r.name)).map((r) => ({ ...r, name: `${r.name} — update check off` })),
+    {
+      group: GROUP,
+      name: 'ack p95 with the update check ÷ without (same machine, one after the other)',
+      value: `${ratio.toFixed(2)}× (${ms(checked.ackP95)} vs ${ms(unchecked.ackP95)})`,
+      budget: '≤ 1.5× and ≤ 50 ms',
+      verdict: ratio <= 1.5 && checked.ackP95 <= 50 ? 'within' : 'over',
+    },
+  ];
+}
+
+async function runOnce(unchecked: boolean): Promise<{ rows: BenchRow[]; ackP95: number }> {
   const seconds = Math.min(60, Math.max(3, Number(process.env.CANDOR_LOAD_SECONDS ?? 60)));
   const clients = Math.min(2000, Math.max(10, Number(process.env.CANDOR_LOAD_CLIENTS ?? 500)));
   const intervalMs = 10_000; // each person checks in every ~10 s: an organisation's whole week in a minute
@@ -149,6 +172,7 @@ export async function run(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'candor-load-'));
   const rows: BenchRow[] = [];
   const procs: ChildProcess[] = [];
+  let ackP95 = 0;
   try {
     // ---- An organisation of `clients` people in teams of five, one objective and key result each.
     const T = new Date().toISOString();
@@ -178,7 +202,7 @@ export async function run(): Promise<BenchRow[]> {
     storage.close();
 
     const port = await freePort();
-    const env = { PORT: String(port), HOST: '127.0.0.1', CANDOR_CONFIG: configPath, CANDOR_DB: dbPath };
+    const env = { PORT: String(port), HOST: '127.0.0.1', CANDOR_CONFIG: configPath, CANDOR_DB: dbPath, ...(unchecked ? { CANDOR_UNSAFE_NO_UPDATE_CHECK: '1' } : {}) };
     let server = await startServer(env);
     procs.push(server);
     const rssIdle = rssMb(server.pid!);
@@ -249,6 +273,7 @@ export async function run(): Promise<BenchRow[]> {
     const stored = new Set(fresh.checkIns.map((c) => c.id));
     const lost = acked.filter((id) => !stored.has(id)).length;
 
+    ackP95 = ack.length ? percentile(ack, 95) : 0;
     const samples = results.flatMap((r) => r.errorSamples);
     if (samples.length) console.error(`server-load: ${samples.slice(0, 3).join(' | ')}`);
     const p50p95 = (xs: number[]) => (xs.length ? `${ms(median(xs))} / ${ms(percentile(xs, 95))}` : 'no samples');
@@ -275,5 +300,5 @@ export async function run(): Promise<BenchRow[]> {
     for (const p of procs) await stop(p, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-  return rows;
+  return { rows, ackP95 };
 }

@@ -45,6 +45,7 @@ const server = new CandorServer({
   redisUrl: env.REDIS_URL || undefined,
   changeDebounceMs: env.CANDOR_CHANGE_DEBOUNCE_MS ? Number(env.CANDOR_CHANGE_DEBOUNCE_MS) : undefined,
   heartbeatMs: env.CANDOR_HEARTBEAT_MS ? Number(env.CANDOR_HEARTBEAT_MS) : undefined,
+  unsafeNoUpdateCheck: env.CANDOR_UNSAFE_NO_UPDATE_CHECK === '1',
 });
 
 let stopping = false;

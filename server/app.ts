@@ -7,10 +7,13 @@ import { Server, type Document, type Extension } from '@hocuspocus/server';
 import { Redis } from '@hocuspocus/extension-redis';
 import * as Y from 'yjs';
 import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/store/space.ts';
-import { Authenticator, CandorAuthError } from './auth.ts';
+import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { AuthExtension } from './extensions/auth.ts';
+import { LimitsExtension } from './extensions/limits.ts';
+import { PersistenceExtension } from './extensions/persistence.ts';
+import { ViewsExtension } from './extensions/views.ts';
 import { HttpApi } from './http.ts';
-import { RateLimiter } from './limits.ts';
 import { Organisation } from './policy.ts';
 import { SpaceStorage } from './storage.ts';
 import { OrgViews } from './views.ts';
@@ -30,10 +33,6 @@ export interface CandorServerOptions {
   log?: (line: string) => void;
 }
 
-/** Errors sent to a client that broke a limit: Hocuspocus closes that space's connection with this reason. */
-const closeError = (code: number, reason: string) => Object.assign(new Error(reason), { code, reason });
-
-const LOAD_ORIGIN = Symbol('candor:load');
 const DIRECTORY_ORIGIN = Symbol('candor:directory');
 
 export class CandorServer {
@@ -43,9 +42,7 @@ export class CandorServer {
   readonly http: HttpApi;
   readonly server: Server;
   private readonly storage: SpaceStorage;
-  private readonly rate: RateLimiter;
-  /** Spaces open on each WebSocket, for the per-connection limit. */
-  private readonly socketSpaces = new Map<string, Set<string>>();
+  private readonly persistence: PersistenceExtension;
   private readonly pinned: { disconnect(): Promise<void> }[] = [];
   private closing: Promise<void> | undefined;
   private readonly log: (line: string) => void;
@@ -57,7 +54,6 @@ export class CandorServer {
     this.storage = storage;
     this.org = new Organisation(config);
     this.auth = new Authenticator(config);
-    this.rate = new RateLimiter(config.limits.connectionsPerMinute);
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
     this.http = new HttpApi({
@@ -76,7 +72,24 @@ export class CandorServer {
       }),
     });
 
-    const extensions: Extension[] = [this.candorExtension()];
+    // One concern per extension. Hooks of the same name run in this order (all at Hocuspocus' default
+    // priority; Redis declares 1000 and so runs first, but it has no beforeHandleMessage hook).
+    const limits = new LimitsExtension(config.limits);
+    this.persistence = new PersistenceExtension(storage);
+    const extensions: Extension[] = [
+      // 1. Size limits: the first beforeHandleMessage, so nothing reads an update this server refuses.
+      limits,
+      // 2. ┌─ UPDATE-CHECK SLOT ────────────────────────────────────────────────────────────────────┐
+      //    │ The update-check extension (the record rule on every incoming update) goes here: its     │
+      //    │ beforeHandleMessage must run after the size limit above and before anything below.       │
+      //    └──────────────────────────────────────────────────────────────────────────────────────────┘
+      // 3. Who is asking and what they may do with a space; sign-in limits.
+      new AuthExtension({ org: this.org, auth: this.auth, limits: config.limits }),
+      // 4. SQLite: load, append every update, compact.
+      this.persistence,
+      // 5. Change notifications to the views and the HTTP API.
+      new ViewsExtension(this.views, this.http),
+    ];
     if (options.redisUrl) {
       const url = new URL(options.redisUrl);
       extensions.push(
@@ -120,64 +133,6 @@ export class CandorServer {
     return this.server.hocuspocus.documents.entries();
   }
 
-  private candorExtension(): Extension {
-    const server = this;
-    const { limits } = this.options.config;
-    return {
-      extensionName: 'candor',
-      async onAuthenticate({ token, documentName, connectionConfig, socketId }) {
-        let personId: string;
-        try {
-          personId = server.auth.authenticate(token);
-        } catch (e) {
-          throw e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
-        }
-        const access = server.org.access(personId, documentName);
-        if ('refused' in access) throw new CandorAuthError(access.refused);
-        let open = server.socketSpaces.get(socketId);
-        if (!open) {
-          const wait = server.rate.take(createHash('sha256').update(token).digest('hex'));
-          if (wait > 0) throw new CandorAuthError(`rate-limited: more than ${limits.connectionsPerMinute} new connections a minute with this token; retry in ${wait} s`);
-          server.socketSpaces.set(socketId, (open = new Set()));
-        }
-        if (!open.has(documentName) && open.size >= limits.maxSpacesPerConnection) {
-          throw new CandorAuthError(`too-many-spaces: one connection may open at most ${limits.maxSpacesPerConnection} spaces`);
-        }
-        open.add(documentName);
-        connectionConfig.readOnly = access.access === 'read';
-        return { personId, access: access.access };
-      },
-      async onDisconnect({ socketId, documentName }) {
-        const open = server.socketSpaces.get(socketId);
-        open?.delete(documentName);
-        if (open && open.size === 0) server.socketSpaces.delete(socketId);
-      },
-      async beforeHandleMessage({ update, documentName }) {
-        if (update.byteLength > limits.maxUpdateBytes) {
-          throw closeError(4413, `update-too-large: an update to "${documentName}" of ${update.byteLength} bytes is over this server's limit of ${limits.maxUpdateBytes} bytes; it was not stored`);
-        }
-      },
-      async onLoadDocument({ document, documentName }) {
-        server.storage.loadInto(documentName, document, LOAD_ORIGIN);
-        // Every update is committed to SQLite as Yjs applies it, which is before Hocuspocus
-        // acknowledges it to the sender: an acknowledged edit survives a crash.
-        document.on('update', (update: Uint8Array, origin: unknown) => {
-          if (origin === LOAD_ORIGIN) return;
-          server.storage.append(documentName, update);
-        });
-      },
-      async onChange({ documentName }) {
-        server.views.changed(documentName);
-      },
-      async onStoreDocument({ document, documentName }) {
-        server.storage.compact(documentName, document);
-      },
-      async onRequest({ request, response }) {
-        if (server.http.handle(request, response)) throw null; // answered: stop Hocuspocus' default reply
-      },
-    };
-  }
-
   /** Starts listening; loads every space of the organisation so views and Redis cover them all. */
   async listen(): Promise<{ port: number; host: string }> {
     await this.server.listen();
@@ -218,13 +173,7 @@ export class CandorServer {
       this.server.httpServer.close();
       this.http.close();
       this.views.close();
-      for (const [name, doc] of this.server.hocuspocus.documents as Map<string, Document>) {
-        try {
-          this.storage.compact(name, doc);
-        } catch (e) {
-          this.log(`could not compact ${name}: ${(e as Error).message} (its updates are in the log)`);
-        }
-      }
+      this.persistence.compactAll(this.server.hocuspocus.documents as Map<string, Document>, this.log);
       for (const ws of this.server.webSocketServer.clients) ws.close(1001, 'server shutting down');
       this.server.webSocketServer.close();
       this.server.httpServer.closeAllConnections?.();

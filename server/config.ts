@@ -10,10 +10,19 @@ import { fromZodIssues, summariseIssues, type FormatIssue } from '../core/model/
 
 const ZId = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\s:]+$/, 'expected an id without spaces or colons'));
 
-/** `sha256:<64 hex>` (for high-entropy tokens minted by `server/cli.ts`) or `scrypt:<salt hex>:<hash hex>`. */
+/**
+ * `sha256:<64 hex>` (high-entropy tokens minted by `server/cli.ts token`) or
+ * `scrypt:<kid>:<salt hex>:<64 hex>` (tokens `candor_<kid>_<secret>` with a chosen secret). The old
+ * kid-less `scrypt:<salt>:<hash>` passes the shape check so that {@link parseConfig} can say what to do.
+ */
 export const ZTokenHash = z.string().check(
-  z.regex(/^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{16,}:[0-9a-f]{64})$/, 'expected "sha256:<64 hex digits>" or "scrypt:<salt hex>:<64 hex digits>" (mint one with `npx tsx server/cli.ts token <person>`)'),
+  z.regex(
+    /^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{8,32}:[0-9a-f]{16,}:[0-9a-f]{64}|scrypt:[0-9a-f]{16,}:[0-9a-f]{64})$/,
+    'expected "sha256:<64 hex digits>" or "scrypt:<key id>:<salt hex>:<64 hex digits>" (mint one with `npx tsx server/cli.ts token <person>`)',
+  ),
 );
+
+const LEGACY_SCRYPT = /^scrypt:[0-9a-f]{16,}:[0-9a-f]{64}$/;
 
 export const ZConfigPerson = z.object({
   id: ZId,
@@ -102,6 +111,7 @@ export function parseConfig(input: unknown, file = ''): ServerConfig {
   });
   const personIds = new Set<string>();
   const hashes = new Map<string, string>();
+  const kids = new Map<string, string>();
   config.people.forEach((p, i) => {
     if (personIds.has(p.id)) issues.push({ path: `people[${i}].id`, message: `duplicate person id "${p.id}"` });
     personIds.add(p.id);
@@ -112,6 +122,19 @@ export function parseConfig(input: unknown, file = ''): ServerConfig {
       const other = hashes.get(h);
       if (other !== undefined) issues.push({ path: `people[${i}].tokenHashes[${j}]`, message: `the same token hash is also given to "${other}"` });
       hashes.set(h, p.id);
+      if (LEGACY_SCRYPT.test(h)) {
+        issues.push({
+          path: `people[${i}].tokenHashes[${j}]`,
+          message:
+            'an scrypt hash without a key id ("scrypt:<salt>:<hash>") is no longer accepted: every unknown token would have to be checked against it. ' +
+            `Mint a new token with \`npx tsx server/cli.ts token ${p.id}\`, give it to them and put its hash here instead`,
+        });
+      } else if (h.startsWith('scrypt:')) {
+        const kid = h.split(':')[1]!;
+        const owner = kids.get(kid);
+        if (owner !== undefined) issues.push({ path: `people[${i}].tokenHashes[${j}]`, message: `key id "${kid}" is used twice (also by "${owner}"); mint a new token` });
+        kids.set(kid, p.id);
+      }
     });
   });
   config.admins.forEach((a, i) => {

@@ -79,27 +79,39 @@ export class HttpApi {
       this.json(res, 403, { error: 'origin-not-allowed', message: `origin ${req.headers.origin} is not in this server's allowedOrigins` });
       return true;
     }
+    void this.answer(req, res, url, path);
+    return true;
+  }
+
+  /** The authenticated part: who is asking (possibly a slow check), then the document or the stream. */
+  private async answer(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     let viewer: Viewer;
     try {
-      viewer = this.viewerOf(req, url);
+      viewer = await this.viewerOf(req, url);
     } catch (e) {
       const reason = (e as CandorAuthError).reason ?? String(e);
       res.setHeader('WWW-Authenticate', 'Bearer realm="candor"');
       this.json(res, 401, { error: reason.split(':')[0], message: reason });
-      return true;
+      return;
     }
-    if (path === '/v1/document') this.document(req, res, viewer);
-    else this.events(req, res, viewer);
-    return true;
+    if (res.destroyed || res.writableEnded) return; // the client went away while we checked its token
+    try {
+      if (path === '/v1/document') this.document(req, res, viewer);
+      else this.events(req, res, viewer);
+    } catch (e) {
+      this.deps.log?.(`${path}: ${(e as Error).message}`);
+      if (!res.headersSent) this.json(res, 500, { error: 'internal', message: (e as Error).message });
+      else res.destroy();
+    }
   }
 
-  private viewerOf(req: IncomingMessage, url: URL): Viewer {
+  private async viewerOf(req: IncomingMessage, url: URL): Promise<Viewer> {
     const token = tokenOfRequest(req.headers, url);
     if (!token) {
       if (this.deps.org.config.anonymousRead) return { kind: 'anonymous' };
       throw new CandorAuthError('no-token: send Authorization: Bearer <token> (or ?token=); this server does not allow anonymous reading');
     }
-    return { kind: 'person', id: this.deps.auth.authenticate(token) };
+    return { kind: 'person', id: await this.deps.auth.authenticate(token) };
   }
 
   /** Sets CORS headers for an allowed origin; returns whether the origin (if any) is allowed. */

@@ -30,7 +30,7 @@ export class AuthExtension implements Extension {
     const { org, auth, limits } = this.options;
     let personId: string;
     try {
-      personId = auth.authenticate(token);
+      personId = await auth.authenticate(token);
     } catch (e) {
       throw e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
     }

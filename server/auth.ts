@@ -79,6 +79,8 @@ export interface JwtOptions {
   issuer?: string;
   audience?: string;
   clockSkewSeconds?: number;
+  /** Longest lifetime accepted: `exp - iat`, or `exp - now` without `iat`. Default one day. */
+  maxLifetimeSeconds?: number;
   now?: number;
 }
 
@@ -103,7 +105,17 @@ export function verifyJwt(token: string, options: JwtOptions): { sub: string } &
   if (claims === null || typeof claims !== 'object') throw new CandorAuthError('invalid-token: JWT claims are not an object');
   const now = (options.now ?? Date.now()) / 1000;
   const skew = options.clockSkewSeconds ?? 30;
-  if (claims.exp !== undefined && (typeof claims.exp !== 'number' || now > claims.exp + skew)) throw new CandorAuthError('token-expired: the JWT has expired');
+  // A JWT must expire, and soon enough: one that leaks is then useful for a bounded time only.
+  if (claims.exp === undefined) throw new CandorAuthError('invalid-token: the JWT has no expiry (exp); this server accepts only JWTs that expire');
+  if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new CandorAuthError('invalid-token: the JWT expiry (exp) is not a number');
+  if (now > claims.exp + skew) throw new CandorAuthError('token-expired: the JWT has expired');
+  if (claims.iat !== undefined && (typeof claims.iat !== 'number' || !Number.isFinite(claims.iat))) throw new CandorAuthError('invalid-token: the JWT issue time (iat) is not a number');
+  const maxLifetime = options.maxLifetimeSeconds ?? 86_400;
+  // `exp - iat` reads the token's own claims (no clock involved); `exp - now` allows for the skew.
+  const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : claims.exp - now - skew;
+  if (lifetime > maxLifetime) {
+    throw new CandorAuthError(`invalid-token: the JWT lifetime (${Math.round(lifetime)} s from ${claims.iat === undefined ? 'now' : 'iat'} to exp) is over this server's maximum of ${maxLifetime} s`);
+  }
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf - skew)) throw new CandorAuthError('invalid-token: the JWT is not valid yet (nbf)');
   if (options.issuer !== undefined && claims.iss !== options.issuer) throw new CandorAuthError('invalid-token: JWT issuer does not match');
   if (options.audience !== undefined) {
@@ -177,7 +189,7 @@ export class Authenticator {
       if (jwt && token.split('.').length === 3 && !token.startsWith(TOKEN_PREFIX)) {
         const secret = resolveSecret(jwt.secret);
         if (!secret) throw new CandorAuthError('server-misconfigured: JWT secret missing');
-        const claims = verifyJwt(token, { secret, issuer: jwt.issuer, audience: jwt.audience, clockSkewSeconds: jwt.clockSkewSeconds });
+        const claims = verifyJwt(token, { secret, issuer: jwt.issuer, audience: jwt.audience, clockSkewSeconds: jwt.clockSkewSeconds, maxLifetimeSeconds: jwt.maxLifetimeSeconds });
         if (!this.people.has(claims.sub)) throw new CandorAuthError(`unknown-person: "${claims.sub}" is not in this organisation`);
         return { person: claims.sub };
       }

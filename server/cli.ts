@@ -4,7 +4,7 @@
  *   npx tsx server/cli.ts token <personId>                 mint a token (candor_<kid>_<secret>); print it and its sha256 hash
  *   npx tsx server/cli.ts token <personId> --secret S      a token around a secret someone chose; print it and its scrypt hash
  *   npx tsx server/cli.ts hash <token> [--scrypt]          print the config hash of an existing token
- *   npx tsx server/cli.ts jwt <personId> [--secret S] [--days N]   sign an HS256 JWT (secret from CANDOR_JWT_SECRET)
+ *   npx tsx server/cli.ts jwt <personId> [--secret S] [--days N]   sign an HS256 JWT, 1 day by default (secret from CANDOR_JWT_SECRET)
  *   npx tsx server/cli.ts check <config.json>              validate a config file
  *   npx tsx server/cli.ts dev-tokens [--db file]           print the sample organisation's dev tokens
  */
@@ -50,7 +50,9 @@ export async function main(argv: string[]): Promise<number> {
       const secret = flag(args, 'secret') ?? process.env.CANDOR_JWT_SECRET;
       if (!person) return usage('jwt needs a person id');
       if (!secret || secret.length < 32) return usage('jwt needs a secret of at least 32 characters (--secret or CANDOR_JWT_SECRET)');
-      const days = Number(flag(args, 'days') ?? 30);
+      // The server refuses JWTs that live longer than authentication.jwt.maxLifetimeSeconds (one day by default).
+      const days = Number(flag(args, 'days') ?? 1);
+      if (!(days > 0)) return usage('--days needs a positive number');
       const now = Math.floor(Date.now() / 1000);
       console.log(signJwt({ sub: person, iat: now, nbf: now, exp: now + Math.round(days * 86400) }, secret));
       return 0;

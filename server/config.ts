@@ -57,6 +57,8 @@ export const ZJwt = z.object({
   audience: z.optional(z.string()),
   /** Seconds of clock difference tolerated for `exp` and `nbf`. */
   clockSkewSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(600)), 30),
+  /** Longest JWT lifetime accepted, `exp - iat` (or `exp - now` without `iat`); a JWT without `exp` is refused. */
+  maxLifetimeSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(366 * 86_400)), 86_400),
 });
 
 export const ZServerConfig = z.object({

@@ -98,10 +98,12 @@ describe('authentication', () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now + 60 }, SECRET))).toBe('bob');
     await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now - 120 }, SECRET))).rejects.toThrow(/expired/);
-    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', nbf: now + 120 }, SECRET))).rejects.toThrow(/not valid yet/);
-    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'other' }, SECRET))).rejects.toThrow(/issuer/);
-    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso' }, SECRET.replace('a', 'b')))).rejects.toThrow(/signature/);
-    await expect(auth.authenticate(signJwt({ sub: 'mallory', iss: 'sso' }, SECRET))).rejects.toThrow(/unknown-person/);
+    const exp = now + 600;
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', nbf: now + 120, exp }, SECRET))).rejects.toThrow(/not valid yet/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'other', exp }, SECRET))).rejects.toThrow(/issuer/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp }, SECRET.replace('a', 'b')))).rejects.toThrow(/signature/);
+    await expect(auth.authenticate(signJwt({ sub: 'mallory', iss: 'sso', exp }, SECRET))).rejects.toThrow(/unknown-person/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso' }, SECRET))).rejects.toThrow(/no expiry/);
     const [, body] = signJwt({ sub: 'bob', iss: 'sso' }, SECRET).split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${body}.`;
     expect(() => verifyJwt(none, { secret: SECRET })).toThrow(/HS256/);

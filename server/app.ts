@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/store/space.ts';
 import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
-import { AuthExtension } from './extensions/auth.ts';
+import { AuthExtension, SignIn } from './extensions/auth.ts';
 import { LimitsExtension } from './extensions/limits.ts';
 import { PersistenceExtension } from './extensions/persistence.ts';
 import { ViewsExtension } from './extensions/views.ts';
@@ -56,9 +56,10 @@ export class CandorServer {
     this.auth = new Authenticator(config);
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
+    const signIn = new SignIn(this.auth, config.limits);
     this.http = new HttpApi({
       org: this.org,
-      auth: this.auth,
+      signIn,
       views: this.views,
       heartbeatMs: options.heartbeatMs,
       log: this.log,
@@ -84,7 +85,7 @@ export class CandorServer {
       //    │ beforeHandleMessage must run after the size limit above and before anything below.       │
       //    └──────────────────────────────────────────────────────────────────────────────────────────┘
       // 3. Who is asking and what they may do with a space; sign-in limits.
-      new AuthExtension({ org: this.org, auth: this.auth, limits: config.limits }),
+      new AuthExtension({ org: this.org, signIn, limits: config.limits }),
       // 4. SQLite: load, append every update, compact.
       this.persistence,
       // 5. Change notifications to the views and the HTTP API.

@@ -127,8 +127,19 @@ export function verifyJwt(token: string, options: JwtOptions): { sub: string } &
   return claims as { sub: string } & Record<string, unknown>;
 }
 
-/** The verdict of a sign-in that needs no slow hash: a person, or why not. */
-export type QuickVerdict = { person: string } | { error: CandorAuthError };
+/** The verdict of a sign-in that needs no slow hash: a person (until when, for a JWT), or why not. */
+export type QuickVerdict = { person: string; until?: number } | { error: CandorAuthError };
+
+/** A refusal because of too many failures; `retryAfter` in seconds (HTTP `Retry-After`). */
+export class CandorRateLimitError extends CandorAuthError {
+  override name = 'CandorRateLimitError';
+  constructor(
+    reason: string,
+    readonly retryAfter: number,
+  ) {
+    super(reason);
+  }
+}
 
 const UNKNOWN = () => new CandorAuthError('invalid-token: this token is not known here');
 const MAX_REMEMBERED = 10_000;
@@ -191,7 +202,7 @@ export class Authenticator {
         if (!secret) throw new CandorAuthError('server-misconfigured: JWT secret missing');
         const claims = verifyJwt(token, { secret, issuer: jwt.issuer, audience: jwt.audience, clockSkewSeconds: jwt.clockSkewSeconds, maxLifetimeSeconds: jwt.maxLifetimeSeconds });
         if (!this.people.has(claims.sub)) throw new CandorAuthError(`unknown-person: "${claims.sub}" is not in this organisation`);
-        return { person: claims.sub };
+        return { person: claims.sub, until: (claims.exp as number) * 1000 };
       }
       if (!tokens) throw new CandorAuthError('invalid-token: this server accepts JWTs only');
     } catch (e) {

@@ -48,7 +48,13 @@ export const ZLimits = z.object({
   maxSpacesPerConnection: z._default(z.number().check(z.int(), z.gte(1)), 200),
   /** New WebSocket connections one token may open per minute (a burst of this many, refilled evenly). */
   connectionsPerMinute: z._default(z.number().check(z.int(), z.gte(1)), 60),
+  /** Failed sign-ins one remote address (an IPv6 /64) may make per minute, WebSocket and HTTP together. */
+  authFailuresPerMinute: z._default(z.number().check(z.int(), z.gte(1)), 30),
+  /** Failed sign-ins one connection may make (a burst of this many, refilled per minute). */
+  authFailuresPerSocket: z._default(z.number().check(z.int(), z.gte(1)), 5),
 });
+
+export const DEFAULT_LIMITS = { maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60, authFailuresPerMinute: 30, authFailuresPerSocket: 5 };
 
 export const ZJwt = z.object({
   /** The HS256 shared secret; at least 32 characters. `env:NAME` reads it from an environment variable. */
@@ -79,7 +85,7 @@ export const ZServerConfig = z.object({
     }),
     () => ({ tokens: true }),
   ),
-  limits: z._default(ZLimits, () => ({ maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60 })),
+  limits: z._default(ZLimits, () => ({ ...DEFAULT_LIMITS })),
 });
 
 export type ServerConfig = z.infer<typeof ZServerConfig>;

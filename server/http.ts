@@ -3,13 +3,15 @@
  * `GET /healthz`. CORS only for the config's allowed origins.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CandorAuthError, tokenOfRequest, type Authenticator } from './auth.ts';
+import { CandorAuthError, CandorRateLimitError, tokenOfRequest } from './auth.ts';
+import type { SignIn } from './extensions/auth.ts';
 import type { Organisation, Viewer } from './policy.ts';
 import { CandorViewError, type OrgViews } from './views.ts';
 
 export interface HttpDeps {
   org: Organisation;
-  auth: Authenticator;
+  /** Sign-in with the failure budgets the WebSocket has too. */
+  signIn: SignIn;
   views: OrgViews;
   health: () => Record<string, unknown>;
   heartbeatMs?: number;
@@ -90,6 +92,11 @@ export class HttpApi {
       viewer = await this.viewerOf(req, url);
     } catch (e) {
       const reason = (e as CandorAuthError).reason ?? String(e);
+      if (e instanceof CandorRateLimitError) {
+        res.setHeader('Retry-After', String(e.retryAfter));
+        this.json(res, 429, { error: 'rate-limited', message: reason });
+        return;
+      }
       res.setHeader('WWW-Authenticate', 'Bearer realm="candor"');
       this.json(res, 401, { error: reason.split(':')[0], message: reason });
       return;
@@ -111,7 +118,7 @@ export class HttpApi {
       if (this.deps.org.config.anonymousRead) return { kind: 'anonymous' };
       throw new CandorAuthError('no-token: send Authorization: Bearer <token> (or ?token=); this server does not allow anonymous reading');
     }
-    return { kind: 'person', id: await this.deps.auth.authenticate(token) };
+    return { kind: 'person', id: await this.deps.signIn.signIn(token, { address: req.socket.remoteAddress, connection: req.socket }) };
   }
 
   /** Sets CORS headers for an allowed origin; returns whether the origin (if any) is allowed. */

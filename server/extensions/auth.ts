@@ -1,19 +1,126 @@
 /**
  * Authentication and access: who is asking (a token or a JWT), what they may do with the space they
- * open (read, write, or nothing), and the limits that go with a sign-in: new connections per token
- * per minute, spaces per connection.
+ * open (read, write, or nothing), and the limits that go with signing in: failed sign-ins per remote
+ * address and per connection, new connections per token per minute, spaces per connection. Also the
+ * WebSocket upgrade's `Origin` check.
  */
 import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Extension, onAuthenticatePayload, onDisconnectPayload } from '@hocuspocus/server';
-import { CandorAuthError, type Authenticator } from '../auth.ts';
+import { CandorAuthError, CandorRateLimitError, type Authenticator } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
-import { RateLimiter } from '../limits.ts';
+import { addressKey, Bucket, RateLimiter } from '../limits.ts';
 import type { Organisation } from '../policy.ts';
+
+/** Who is signing in: the remote address and the connection (a WebSocket's request, an HTTP socket). */
+export interface Peer {
+  address: string | undefined;
+  /** An object that lives as long as the connection: per-connection state is kept in a WeakMap. */
+  connection: object;
+}
+
+type Verdict = { person: string; until?: number } | CandorAuthError | Promise<string>;
+
+interface ConnectionState {
+  failures: Bucket;
+  /** The verdict each token (by digest) got on this connection: a connection signs in once per space. */
+  verdicts: Map<string, Verdict>;
+}
+
+const MAX_VERDICTS_PER_CONNECTION = 64;
+
+/**
+ * Sign-in with failure budgets. Each remote address and each connection has a token bucket of failed
+ * sign-ins; when either is empty, a sign-in is refused without being checked (`rate-limited: … retry
+ * in N s`), so a burst of bad tokens costs the server nothing but the refusal. A check that needs
+ * scrypt reserves a failure before it starts (given back on success), so concurrent slow checks from
+ * one address never exceed its budget. A token that already signed in on a connection is not checked
+ * again there (a connection signs in once per space).
+ */
+export class SignIn {
+  private readonly byAddress: RateLimiter;
+  private readonly connections = new WeakMap<object, ConnectionState>();
+
+  constructor(
+    private readonly auth: Authenticator,
+    private readonly limits: ServerConfig['limits'],
+  ) {
+    this.byAddress = new RateLimiter(limits.authFailuresPerMinute, { maxKeys: 10_000 });
+  }
+
+  private stateOf(connection: object): ConnectionState {
+    let state = this.connections.get(connection);
+    if (!state) {
+      const n = this.limits.authFailuresPerSocket;
+      this.connections.set(connection, (state = { failures: new Bucket(n, n, Date.now()), verdicts: new Map() }));
+    }
+    return state;
+  }
+
+  /** The person a token belongs to; rejects with {@link CandorAuthError} (or {@link CandorRateLimitError}). */
+  async signIn(token: string | null | undefined, peer: Peer): Promise<string> {
+    if (!token) return this.auth.authenticate(token); // no-token: not a guess, not counted
+    const state = this.stateOf(peer.connection);
+    const digest = createHash('sha256').update(token, 'utf8').digest('base64url');
+    const known = state.verdicts.get(digest);
+    if (known instanceof CandorAuthError) throw known;
+    if (known instanceof Promise) return known;
+    if (known && (known.until === undefined || Date.now() < known.until)) return known.person;
+    if (known) state.verdicts.delete(digest);
+
+    const now = Date.now();
+    const address = addressKey(peer.address);
+    const fromAddress = this.byAddress.wait(address, now);
+    const onConnection = state.failures.wait(now);
+    if (fromAddress > 0 || onConnection > 0) {
+      const reason =
+        fromAddress >= onConnection
+          ? `rate-limited: too many failed sign-ins from this address; retry in ${fromAddress} s`
+          : `rate-limited: too many failed sign-ins on this connection; retry in ${onConnection} s`;
+      throw new CandorRateLimitError(reason, Math.max(fromAddress, onConnection));
+    }
+    const remember = (verdict: Verdict) => {
+      if (state.verdicts.size < MAX_VERDICTS_PER_CONNECTION || state.verdicts.has(digest)) state.verdicts.set(digest, verdict);
+    };
+
+    const quick = this.auth.quick(token);
+    if (quick) {
+      if ('person' in quick) {
+        remember(quick);
+        return quick.person;
+      }
+      this.byAddress.take(address, now);
+      state.failures.take(now);
+      remember(quick.error);
+      throw quick.error;
+    }
+    // scrypt: reserve a failure now, give it back if the token is good.
+    this.byAddress.take(address, now);
+    state.failures.take(now);
+    const check = this.auth.slow(token).then(
+      (person) => {
+        this.byAddress.give(address);
+        state.failures.give(Date.now());
+        remember({ person });
+        return person;
+      },
+      (e: unknown) => {
+        const error = e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
+        remember(error);
+        throw error;
+      },
+    );
+    remember(check);
+    return check;
+  }
+}
 
 export interface AuthExtensionOptions {
   org: Organisation;
-  auth: Authenticator;
+  signIn: SignIn;
   limits: ServerConfig['limits'];
+  /** Told when a space is refused on a connection (Hocuspocus never reads that space there again). */
+  onRefused?: (request: IncomingMessage, space: string) => void;
 }
 
 export class AuthExtension implements Extension {
@@ -26,14 +133,18 @@ export class AuthExtension implements Extension {
     this.rate = new RateLimiter(options.limits.connectionsPerMinute);
   }
 
-  async onAuthenticate({ token, documentName, connectionConfig, socketId }: onAuthenticatePayload): Promise<{ personId: string; access: 'read' | 'write' }> {
-    const { org, auth, limits } = this.options;
-    let personId: string;
+  async onAuthenticate(payload: onAuthenticatePayload): Promise<{ personId: string; access: 'read' | 'write' }> {
     try {
-      personId = await auth.authenticate(token);
+      return await this.authorise(payload);
     } catch (e) {
+      this.options.onRefused?.(payload.request, payload.documentName);
       throw e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
     }
+  }
+
+  private async authorise({ token, documentName, connectionConfig, socketId, request }: onAuthenticatePayload): Promise<{ personId: string; access: 'read' | 'write' }> {
+    const { org, signIn, limits } = this.options;
+    const personId = await signIn.signIn(token, { address: request.socket?.remoteAddress, connection: request });
     const access = org.access(personId, documentName);
     if ('refused' in access) throw new CandorAuthError(access.refused);
     let open = this.socketSpaces.get(socketId);

@@ -10,7 +10,7 @@ import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/stor
 import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
 import { AuthExtension, SignIn } from './extensions/auth.ts';
-import { LimitsExtension } from './extensions/limits.ts';
+import { LimitsExtension, maxPayloadFor } from './extensions/limits.ts';
 import { PersistenceExtension } from './extensions/persistence.ts';
 import { ViewsExtension } from './extensions/views.ts';
 import { HttpApi } from './http.ts';
@@ -57,6 +57,7 @@ export class CandorServer {
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
     const signIn = new SignIn(this.auth, config.limits);
+    const limits = new LimitsExtension(config.limits);
     this.http = new HttpApi({
       org: this.org,
       signIn,
@@ -70,12 +71,12 @@ export class CandorServer {
         streams: this.http.streamCount,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
         redis: Boolean(options.redisUrl),
+        preAuth: limits.stats(),
       }),
     });
 
     // One concern per extension. Hooks of the same name run in this order (all at Hocuspocus' default
     // priority; Redis declares 1000 and so runs first, but it has no beforeHandleMessage hook).
-    const limits = new LimitsExtension(config.limits);
     this.persistence = new PersistenceExtension(storage);
     const extensions: Extension[] = [
       // 1. Size limits: the first beforeHandleMessage, so nothing reads an update this server refuses.
@@ -85,7 +86,7 @@ export class CandorServer {
       //    │ beforeHandleMessage must run after the size limit above and before anything below.       │
       //    └──────────────────────────────────────────────────────────────────────────────────────────┘
       // 3. Who is asking and what they may do with a space; sign-in limits.
-      new AuthExtension({ org: this.org, signIn, limits: config.limits }),
+      new AuthExtension({ org: this.org, signIn, limits: config.limits, onRefused: (request, space) => limits.refused(request, space) }),
       // 4. SQLite: load, append every update, compact.
       this.persistence,
       // 5. Change notifications to the views and the HTTP API.
@@ -114,9 +115,11 @@ export class CandorServer {
         maxDebounce: 10_000,
         extensions,
       },
-      // Well above the update limit, so the clear error below is what a client normally meets.
-      { maxPayload: Math.max(16 * 1024 * 1024, config.limits.maxUpdateBytes * 4) },
+      // A little above the update limit: somewhat over it meets the clear update-too-large error.
+      { maxPayload: maxPayloadFor(config.limits) },
     );
+    // Before Hocuspocus sees a socket: the sign-in timeout and the pre-authentication byte budget.
+    limits.attach(this.server.webSocketServer);
     // Hocuspocus 3 hands `{ port, address }` to http.Server#listen, which reads `host`, not
     // `address`, so it would listen on every interface. Map it, so HOST=127.0.0.1 means loopback only.
     const http = this.server.httpServer;

@@ -52,9 +52,21 @@ export const ZLimits = z.object({
   authFailuresPerMinute: z._default(z.number().check(z.int(), z.gte(1)), 30),
   /** Failed sign-ins one connection may make (a burst of this many, refilled per minute). */
   authFailuresPerSocket: z._default(z.number().check(z.int(), z.gte(1)), 5),
+  /** A WebSocket that has not signed in to any space within this many ms is closed. */
+  authTimeoutMs: z._default(z.number().check(z.int(), z.gte(50), z.lte(600_000)), 10_000),
+  /** Bytes a WebSocket may send for spaces it has not signed in to yet (they wait in the server's queue). */
+  preAuthBytes: z._default(z.number().check(z.int(), z.gte(1024), z.lte(16 * 1024 * 1024)), 16_384),
 });
 
-export const DEFAULT_LIMITS = { maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60, authFailuresPerMinute: 30, authFailuresPerSocket: 5 };
+export const DEFAULT_LIMITS = {
+  maxUpdateBytes: 1_048_576,
+  maxSpacesPerConnection: 200,
+  connectionsPerMinute: 60,
+  authFailuresPerMinute: 30,
+  authFailuresPerSocket: 5,
+  authTimeoutMs: 10_000,
+  preAuthBytes: 16_384,
+};
 
 export const ZJwt = z.object({
   /** The HS256 shared secret; at least 32 characters. `env:NAME` reads it from an environment variable. */

@@ -23,7 +23,15 @@ function configError(input: unknown): CandorConfigError {
 describe('server config', () => {
   it('accepts the example config shape and fills defaults', () => {
     const config = parseConfig(testConfig());
-    expect(config.limits).toEqual({ maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60, authFailuresPerMinute: 30, authFailuresPerSocket: 5 });
+    expect(config.limits).toEqual({
+      maxUpdateBytes: 1_048_576,
+      maxSpacesPerConnection: 200,
+      connectionsPerMinute: 60,
+      authFailuresPerMinute: 30,
+      authFailuresPerSocket: 5,
+      authTimeoutMs: 10_000,
+      preAuthBytes: 16_384,
+    });
     expect(config.authentication.tokens).toBe(true);
     expect(config.teams[0]!.visibility).toBe('public');
   });

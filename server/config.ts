@@ -85,8 +85,21 @@ export const ZServerConfig = z.object({
   teams: z._default(z.array(ZConfigTeam), () => []),
   /** Person ids that write the `company` space. */
   admins: z._default(z.array(ZId), () => []),
-  /** Web origins (`https://intranet.example.com`) allowed to read `/v1/*` from a page; `*` allows any. */
-  allowedOrigins: z._default(z.array(z.string().check(z.regex(/^(\*|https?:\/\/[^/\s]+)$/, 'expected "*" or an origin such as "https://intranet.example.com" (no path)'))), () => []),
+  /**
+   * Web origins (`https://intranet.example.com`) allowed to read `/v1/*` from a page and to open the
+   * WebSocket from a browser; `*` allows any. A request without an `Origin` (not from a browser page)
+   * is not affected.
+   */
+  allowedOrigins: z._default(
+    z.array(
+      z.string().check(
+        z.regex(/^(\*|https?:\/\/[^/\s]+|(chrome|moz|safari-web)-extension:\/\/[^/\s]+)$/, 'expected "*" or an origin such as "https://intranet.example.com" (no path)'),
+      ),
+    ),
+    () => [],
+  ),
+  /** Browser extensions (`chrome-extension://…`, `moz-extension://…`) may connect, as the Candor extension does. */
+  allowExtensionOrigins: z._default(z.boolean(), true),
   /** Intranet mode: `/v1/document` and `/v1/events` answer without a token, showing public objectives only. */
   anonymousRead: z._default(z.boolean(), false),
   authentication: z._default(

@@ -1,12 +1,35 @@
 /**
  * HTTP on the WebSocket's port: `GET /v1/document`, `GET /v1/events` (Server-Sent Events) and
- * `GET /healthz`. CORS only for the config's allowed origins.
+ * `GET /healthz`. CORS only for the config's allowed origins; `nosniff` and a restrictive CSP on
+ * every response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CandorAuthError, CandorRateLimitError, tokenOfRequest } from './auth.ts';
 import type { SignIn } from './extensions/auth.ts';
+import type { ServerConfig } from './config.ts';
 import type { Organisation, Viewer } from './policy.ts';
 import { CandorViewError, type OrgViews } from './views.ts';
+
+/**
+ * On every HTTP response: no MIME sniffing, and a policy that lets a response (JSON, an event stream,
+ * a plain-text reply) run, load or frame nothing, should a browser ever render it as a page.
+ */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+const EXTENSION_ORIGIN = /^(chrome|moz|safari-web)-extension:\/\/[^/\s]+$/;
+
+/**
+ * Whether a browser page (or extension) at `origin` may use this server: listed in `allowedOrigins`
+ * (or `*` is), or a browser extension while `allowExtensionOrigins` is on. One rule for CORS on
+ * `/v1/*` and for the WebSocket upgrade.
+ */
+export function originAllowed(config: Pick<ServerConfig, 'allowedOrigins' | 'allowExtensionOrigins'>, origin: string): boolean {
+  if (config.allowedOrigins.includes('*') || config.allowedOrigins.includes(origin)) return true;
+  return config.allowExtensionOrigins && EXTENSION_ORIGIN.test(origin);
+}
 
 export interface HttpDeps {
   org: Organisation;
@@ -43,6 +66,8 @@ export class HttpApi {
 
   /** Answers the request if it is one of ours; returns false to let Hocuspocus answer. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
+    // Set before anything else, so they go out with every answer, Hocuspocus' own included.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events') {
@@ -126,8 +151,7 @@ export class HttpApi {
     res.setHeader('Vary', 'Origin, Authorization, Accept-Encoding');
     const origin = req.headers.origin;
     if (!origin) return false;
-    const allowed = this.deps.org.config.allowedOrigins;
-    if (!allowed.includes('*') && !allowed.includes(origin)) return false;
+    if (!originAllowed(this.deps.org.config, origin)) return false;
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', 'ETag');
     return true;

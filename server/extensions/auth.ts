@@ -6,10 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Extension, onAuthenticatePayload, onDisconnectPayload } from '@hocuspocus/server';
+import type { Extension, onAuthenticatePayload, onDisconnectPayload, onUpgradePayload } from '@hocuspocus/server';
 import { CandorAuthError, CandorRateLimitError, type Authenticator } from '../auth.ts';
 import type { ServerConfig } from '../config.ts';
 import { addressKey, Bucket, RateLimiter } from '../limits.ts';
+import { originAllowed, SECURITY_HEADERS } from '../http.ts';
 import type { Organisation } from '../policy.ts';
 
 /** Who is signing in: the remote address and the connection (a WebSocket's request, an HTTP socket). */
@@ -131,6 +132,19 @@ export class AuthExtension implements Extension {
 
   constructor(private readonly options: AuthExtensionOptions) {
     this.rate = new RateLimiter(options.limits.connectionsPerMinute);
+  }
+
+  /**
+   * A browser sends `Origin` with a WebSocket upgrade (and cannot forge it): refuse pages that are not
+   * allowed, as CORS does for `/v1/*`. Clients that are not browsers send none and are not affected.
+   */
+  async onUpgrade({ request, socket }: onUpgradePayload): Promise<void> {
+    const origin = request.headers.origin;
+    if (origin === undefined || originAllowed(this.options.org.config, origin)) return;
+    const body = JSON.stringify({ error: 'origin-not-allowed', message: `origin ${origin} is not in this server's allowedOrigins` });
+    const headers = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)), Connection: 'close', ...SECURITY_HEADERS };
+    socket.end(`HTTP/1.1 403 Forbidden\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+    throw null; // answered: Hocuspocus does not upgrade
   }
 
   async onAuthenticate(payload: onAuthenticatePayload): Promise<{ personId: string; access: 'read' | 'write' }> {

@@ -301,7 +301,7 @@ describe('HTTP headers and the WebSocket Origin (real server)', () => {
   });
 
   it('refuses a WebSocket upgrade from a disallowed Origin; an allowed one, an extension and none work', async () => {
-    await expect(rawSocket(server.url, { origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403 });
+    await expect(rawSocket(server.url, { origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403, headers: expect.objectContaining({ 'x-content-type-options': 'nosniff', 'content-security-policy': CSP }) });
     for (const origin of ['https://intranet.example.com', 'chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'moz-extension://0b6e2f4c-59c8-4b6a-9a36-7f0c2f1d8e11', undefined]) {
       const sock = await rawSocket(server.url, origin ? { origin } : {});
       sock.ws.send(authMessage('person:alice', TOKENS.alice));

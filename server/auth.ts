@@ -4,6 +4,7 @@
  * most one stored hash (tokens carry a key id: `candor_<kid>_<secret>`).
  */
 import { createHash, createHmac, randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { resolveSecret, type ServerConfig } from './config.ts';
 
 /** A request the server refused to identify; `reason` is sent to the client as is. */
@@ -159,12 +160,20 @@ export class Authenticator {
   /** scrypt checks under way, so concurrent sign-ins with one token (one per space) share one. */
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly scrypt: ScryptFn;
+  /**
+   * scrypt checks running at once. scrypt is CPU- and memory-bound (16 MiB each): running more than
+   * the cores spare slows the event loop (every other request) without checking any faster.
+   */
+  private readonly maxConcurrent: number;
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly config: ServerConfig,
-    options: { scrypt?: ScryptFn } = {},
+    options: { scrypt?: ScryptFn; maxConcurrentScrypt?: number } = {},
   ) {
     this.scrypt = options.scrypt ?? scryptAsync;
+    this.maxConcurrent = Math.max(1, options.maxConcurrentScrypt ?? Math.min(4, availableParallelism() - 1));
     this.people = new Set(config.people.map((p) => p.id));
     for (const p of config.people) {
       for (const h of p.tokenHashes) {
@@ -224,7 +233,13 @@ export class Authenticator {
     if (running) return running;
     const check = (async () => {
       const entry = this.byKid.get(keyIdOf(token) ?? '') ?? this.dummy;
-      const key = await this.scrypt(token, entry.salt, 32);
+      await this.permit();
+      let key: Buffer;
+      try {
+        key = await this.scrypt(token, entry.salt, 32);
+      } finally {
+        this.release();
+      }
       if (!timingSafeEqual(key, entry.hash) || entry === this.dummy) throw UNKNOWN();
       if (this.verified.size >= MAX_REMEMBERED) this.verified.delete(this.verified.keys().next().value!);
       this.verified.set(digest, entry.personId);
@@ -234,6 +249,25 @@ export class Authenticator {
     const done = () => this.inflight.delete(digest);
     check.then(done, done);
     return check;
+  }
+
+  /** A turn to run scrypt; refused when so many wait that the wait itself would be the problem. */
+  private async permit(): Promise<void> {
+    if (this.running < this.maxConcurrent) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= 64 * this.maxConcurrent) {
+      const seconds = Math.max(1, Math.ceil(this.waiting.length / this.maxConcurrent / 10)); // ~0.1 s a check
+      throw new CandorRateLimitError(`rate-limited: this server is busy checking other sign-ins; retry in ${seconds} s`, seconds);
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing check hands over its turn
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
   }
 }
 

@@ -106,6 +106,13 @@ export class SignIn {
         return person;
       },
       (e: unknown) => {
+        if (e instanceof CandorRateLimitError) {
+          // The server was too busy to check: not this token's failure, and worth a retry.
+          this.byAddress.give(address);
+          state.failures.give(Date.now());
+          state.verdicts.delete(digest);
+          throw e;
+        }
         const error = e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
         remember(error);
         throw error;

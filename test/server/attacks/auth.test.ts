@@ -370,6 +370,33 @@ describe('tokens with key ids (unit)', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it('runs a bounded number of scrypt checks at once, and says so when too many wait', async () => {
+    const config = parseConfig({ ...testConfig(), people: [{ id: 'p', name: 'P', tokenHashes: [await scryptHash(mintToken())] }], teams: [], admins: [] });
+    let running = 0;
+    let most = 0;
+    const release: (() => void)[] = [];
+    const auth = new Authenticator(config, {
+      maxConcurrentScrypt: 2,
+      scrypt: async () => {
+        most = Math.max(most, ++running);
+        await new Promise<void>((r) => release.push(r));
+        running--;
+        return randomBytes(32);
+      },
+    });
+    const attempts = Array.from({ length: 2 + 128 + 5 }, () => auth.authenticate(mintToken()).catch((e: CandorAuthError) => e.reason));
+    await new Promise((r) => setImmediate(r));
+    expect(most).toBe(2);
+    while (release.length || running) {
+      release.splice(0).forEach((r) => r());
+      await new Promise((r) => setImmediate(r));
+    }
+    const reasons = await Promise.all(attempts);
+    expect(most).toBe(2);
+    expect(reasons.filter((r) => /^invalid-token/.test(String(r)))).toHaveLength(130);
+    expect(reasons.filter((r) => /^rate-limited: this server is busy checking other sign-ins; retry in \d+ s/.test(String(r)))).toHaveLength(5);
+  });
+
   it('an unknown key id takes as long as a known one with a wrong secret', async () => {
     const token = mintToken();
     const auth = new Authenticator(parseConfig({ ...testConfig(), people: [{ id: 'p', name: 'P', tokenHashes: [await scryptHash(token)] }], teams: [], admins: [] }));

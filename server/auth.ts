@@ -144,6 +144,8 @@ export class CandorRateLimitError extends CandorAuthError {
 
 const UNKNOWN = () => new CandorAuthError('invalid-token: this token is not known here');
 const MAX_REMEMBERED = 10_000;
+/** Tokens are ~60 characters, JWTs a few hundred to a couple of thousand: anything longer is junk. */
+const MAX_TOKEN_LENGTH = 8192;
 
 /**
  * Turns a presented token into a person id, by the config's rules, checking at most one hash:
@@ -204,6 +206,7 @@ export class Authenticator {
    */
   quick(token: string | null | undefined): QuickVerdict | undefined {
     if (!token) return { error: new CandorAuthError('no-token: send a token (Authorization: Bearer …, ?token=…, or the provider `token`)') };
+    if (token.length > MAX_TOKEN_LENGTH) return { error: new CandorAuthError(`invalid-token: longer than ${MAX_TOKEN_LENGTH} characters`) };
     const { tokens, jwt } = this.config.authentication;
     try {
       if (jwt && token.split('.').length === 3 && !token.startsWith(TOKEN_PREFIX)) {

@@ -363,6 +363,7 @@ describe('tokens with key ids (unit)', () => {
     expect(unknownKid.salts[0]).not.toBe(wrongSecret.salts[0]); // checked against the dummy
     expect(await count(TOKENS.alice)).toMatchObject({ result: 'erin', calls: 0 });
     expect(await count('candor_nothing-like-a-key-id')).toMatchObject({ result: expect.stringMatching(/^invalid-token/), calls: 0 });
+    expect(await count(`candor_${kid}_${'x'.repeat(10_000)}`)).toMatchObject({ result: expect.stringMatching(/^invalid-token: longer than/), calls: 0 });
     // Concurrent sign-ins with one token (one per space of a connection) share one check.
     const fresh = new Authenticator(config, { scrypt: auth['scrypt'] });
     calls.length = 0;

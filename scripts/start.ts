@@ -29,7 +29,13 @@ function startServer(): Promise<ChildProcess> {
   mkdirSync(resolve(root, '.candor'), { recursive: true });
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(serverPort), CANDOR_DB: process.env.CANDOR_DB ?? resolve(root, '.candor/server.sqlite') },
+    env: {
+      ...process.env,
+      PORT: String(serverPort),
+      CANDOR_DB: process.env.CANDOR_DB ?? resolve(root, '.candor/server.sqlite'),
+      // The sample server lets in the demo page's origin only (and browser extensions).
+      CANDOR_SAMPLE_ORIGINS: `http://127.0.0.1:${demoPort},http://localhost:${demoPort}`,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((ok, fail) => {

@@ -7,10 +7,13 @@ import { Server, type Document, type Extension } from '@hocuspocus/server';
 import { Redis } from '@hocuspocus/extension-redis';
 import * as Y from 'yjs';
 import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/store/space.ts';
-import { Authenticator, CandorAuthError } from './auth.ts';
+import { Authenticator } from './auth.ts';
 import type { ServerConfig } from './config.ts';
+import { AuthExtension, SignIn } from './extensions/auth.ts';
+import { LimitsExtension, maxPayloadFor } from './extensions/limits.ts';
+import { PersistenceExtension } from './extensions/persistence.ts';
+import { ViewsExtension } from './extensions/views.ts';
 import { HttpApi } from './http.ts';
-import { RateLimiter } from './limits.ts';
 import { Organisation } from './policy.ts';
 import { SpaceStorage } from './storage.ts';
 import { OrgViews } from './views.ts';
@@ -38,10 +41,6 @@ export interface CandorServerOptions {
   unsafeNoUpdateCheck?: boolean;
 }
 
-/** Errors sent to a client that broke a limit: Hocuspocus closes that space's connection with this reason. */
-const closeError = (code: number, reason: string) => Object.assign(new Error(reason), { code, reason });
-
-const LOAD_ORIGIN = Symbol('candor:load');
 const DIRECTORY_ORIGIN = Symbol('candor:directory');
 
 export class CandorServer {
@@ -51,9 +50,7 @@ export class CandorServer {
   readonly http: HttpApi;
   readonly server: Server;
   private readonly storage: SpaceStorage;
-  private readonly rate: RateLimiter;
-  /** Spaces open on each WebSocket, for the per-connection limit. */
-  private readonly socketSpaces = new Map<string, Set<string>>();
+  private readonly persistence: PersistenceExtension;
   private readonly pinned: { disconnect(): Promise<void> }[] = [];
   private closing: Promise<void> | undefined;
   private readonly log: (line: string) => void;
@@ -65,12 +62,13 @@ export class CandorServer {
     this.storage = storage;
     this.org = new Organisation(config);
     this.auth = new Authenticator(config);
-    this.rate = new RateLimiter(config.limits.connectionsPerMinute);
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
+    const signIn = new SignIn(this.auth, config.limits);
+    const limits = new LimitsExtension(config.limits);
     this.http = new HttpApi({
       org: this.org,
-      auth: this.auth,
+      signIn,
       views: this.views,
       heartbeatMs: options.heartbeatMs,
       log: this.log,
@@ -82,37 +80,26 @@ export class CandorServer {
         streams: this.http.streamCount,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
         redis: Boolean(options.redisUrl),
+        preAuth: limits.stats(),
       }),
     });
 
-    // Order matters: the size limits (candor) run first, then the update check, before anything else reads a message.
-    const extensions: Extension[] = [this.candorExtension()];
+    // One concern per extension. Hooks of the same name run in this order (all at Hocuspocus' default
+    // priority; Redis declares 1000 and so runs first, but it has no beforeHandleMessage hook).
+    this.persistence = new PersistenceExtension(storage);
     if (options.unsafeNoUpdateCheck) this.log('WARNING: the update check is off (CANDOR_UNSAFE_NO_UPDATE_CHECK): any writer may write anything into the spaces they open');
-    else extensions.push(
-      updateCheck({
-        directory: this.org.directory,
-        log: this.log,
-        onAccepted: (space, person, changes) => {
-          const doc = this.server.hocuspocus.documents.get(space);
-          const find = doc ? materialiseOne(space, doc, this.org.directory).find : undefined;
-          this.storage.appendHistory(space, person, new Date().toISOString(), changes, (c) => {
-            const r = (c.after ?? c.before ?? {}) as Record<string, unknown>;
-            if (c.collection === 'checkIns' && typeof r.keyResultId === 'string') return { objectiveId: find?.('keyResults', r.keyResultId)?.objectiveId, keyResultId: r.keyResultId };
-            if ((c.collection === 'comments' || c.collection === 'kudos') && r.target && find) {
-              const target = r.target as { kind: string; id: string };
-              const objectiveId = objectiveOfTarget(target as never, {
-                objective: (id) => find('objectives', id),
-                keyResult: (id) => find('keyResults', id),
-                checkIn: (id) => find('checkIns', id),
-                reflection: (id) => find('reflections', id),
-              });
-              return { objectiveId, ...(target.kind === 'keyResult' ? { keyResultId: target.id } : {}) };
-            }
-            return {};
-          });
-        },
-      }),
-    );
+    const extensions: Extension[] = [
+      // 1. Size limits: the first beforeHandleMessage, so nothing reads an update this server refuses.
+      limits,
+      // 2. The update check: the record rule on every incoming update, before anything applies, stores or relays it.
+      ...(options.unsafeNoUpdateCheck ? [] : [this.updateCheck()]),
+      // 3. Who is asking and what they may do with a space; sign-in limits.
+      new AuthExtension({ org: this.org, signIn, limits: config.limits, onRefused: (request, space) => limits.refused(request, space) }),
+      // 4. SQLite: load, append every update, compact.
+      this.persistence,
+      // 5. Change notifications to the views and the HTTP API.
+      new ViewsExtension(this.views, this.http),
+    ];
     if (options.redisUrl) {
       const url = new URL(options.redisUrl);
       extensions.push(
@@ -136,9 +123,11 @@ export class CandorServer {
         maxDebounce: 10_000,
         extensions,
       },
-      // Well above the update limit, so the clear error below is what a client normally meets.
-      { maxPayload: Math.max(16 * 1024 * 1024, config.limits.maxUpdateBytes * 4) },
+      // A little above the update limit: somewhat over it meets the clear update-too-large error.
+      { maxPayload: maxPayloadFor(config.limits) },
     );
+    // Before Hocuspocus sees a socket: the sign-in timeout and the pre-authentication byte budget.
+    limits.attach(this.server.webSocketServer);
     // Hocuspocus 3 hands `{ port, address }` to http.Server#listen, which reads `host`, not
     // `address`, so it would listen on every interface. Map it, so HOST=127.0.0.1 means loopback only.
     const http = this.server.httpServer;
@@ -152,66 +141,35 @@ export class CandorServer {
     }) as typeof http.listen;
   }
 
-  private liveSpaces(): Iterable<[SpaceId, Y.Doc]> {
-    return this.server.hocuspocus.documents.entries();
-  }
-
-  private candorExtension(): Extension {
-    const server = this;
-    const { limits } = this.options.config;
-    return {
-      extensionName: 'candor',
-      async onAuthenticate({ token, documentName, connectionConfig, socketId }) {
-        let personId: string;
-        try {
-          personId = server.auth.authenticate(token);
-        } catch (e) {
-          throw e instanceof CandorAuthError ? e : new CandorAuthError('invalid-token');
-        }
-        const access = server.org.access(personId, documentName);
-        if ('refused' in access) throw new CandorAuthError(access.refused);
-        let open = server.socketSpaces.get(socketId);
-        if (!open) {
-          const wait = server.rate.take(createHash('sha256').update(token).digest('hex'));
-          if (wait > 0) throw new CandorAuthError(`rate-limited: more than ${limits.connectionsPerMinute} new connections a minute with this token; retry in ${wait} s`);
-          server.socketSpaces.set(socketId, (open = new Set()));
-        }
-        if (!open.has(documentName) && open.size >= limits.maxSpacesPerConnection) {
-          throw new CandorAuthError(`too-many-spaces: one connection may open at most ${limits.maxSpacesPerConnection} spaces`);
-        }
-        open.add(documentName);
-        connectionConfig.readOnly = access.access === 'read';
-        return { personId, access: access.access };
-      },
-      async onDisconnect({ socketId, documentName }) {
-        const open = server.socketSpaces.get(socketId);
-        open?.delete(documentName);
-        if (open && open.size === 0) server.socketSpaces.delete(socketId);
-      },
-      async beforeHandleMessage({ update, documentName }) {
-        if (update.byteLength > limits.maxUpdateBytes) {
-          throw closeError(4413, `update-too-large: an update to "${documentName}" of ${update.byteLength} bytes is over this server's limit of ${limits.maxUpdateBytes} bytes; it was not stored`);
-        }
-      },
-      async onLoadDocument({ document, documentName }) {
-        server.storage.loadInto(documentName, document, LOAD_ORIGIN);
-        // Every update is committed to SQLite as Yjs applies it, which is before Hocuspocus
-        // acknowledges it to the sender: an acknowledged edit survives a crash.
-        document.on('update', (update: Uint8Array, origin: unknown) => {
-          if (origin === LOAD_ORIGIN) return;
-          server.storage.append(documentName, update);
+  /** The update check, recording every accepted change (who, when, which record and fields) in the history. */
+  private updateCheck(): Extension {
+    return updateCheck({
+      directory: this.org.directory,
+      log: this.log,
+      onAccepted: (space, person, changes) => {
+        const doc = this.server.hocuspocus.documents.get(space);
+        const find = doc ? materialiseOne(space, doc, this.org.directory).find : undefined;
+        this.storage.appendHistory(space, person, new Date().toISOString(), changes, (c) => {
+          const r = (c.after ?? c.before ?? {}) as Record<string, unknown>;
+          if (c.collection === 'checkIns' && typeof r.keyResultId === 'string') return { objectiveId: find?.('keyResults', r.keyResultId)?.objectiveId, keyResultId: r.keyResultId };
+          if ((c.collection === 'comments' || c.collection === 'kudos') && r.target && find) {
+            const target = r.target as { kind: string; id: string };
+            const objectiveId = objectiveOfTarget(target as never, {
+              objective: (id) => find('objectives', id),
+              keyResult: (id) => find('keyResults', id),
+              checkIn: (id) => find('checkIns', id),
+              reflection: (id) => find('reflections', id),
+            });
+            return { objectiveId, ...(target.kind === 'keyResult' ? { keyResultId: target.id } : {}) };
+          }
+          return {};
         });
       },
-      async onChange({ documentName }) {
-        server.views.changed(documentName);
-      },
-      async onStoreDocument({ document, documentName }) {
-        server.storage.compact(documentName, document);
-      },
-      async onRequest({ request, response }) {
-        if (server.http.handle(request, response)) throw null; // answered: stop Hocuspocus' default reply
-      },
-    };
+    });
+  }
+
+  private liveSpaces(): Iterable<[SpaceId, Y.Doc]> {
+    return this.server.hocuspocus.documents.entries();
   }
 
   /** Starts listening; loads every space of the organisation so views and Redis cover them all. */
@@ -259,13 +217,7 @@ export class CandorServer {
       this.server.httpServer.close();
       this.http.close();
       this.views.close();
-      for (const [name, doc] of this.server.hocuspocus.documents as Map<string, Document>) {
-        try {
-          this.storage.compact(name, doc);
-        } catch (e) {
-          this.log(`could not compact ${name}: ${(e as Error).message} (its updates are in the log)`);
-        }
-      }
+      this.persistence.compactAll(this.server.hocuspocus.documents as Map<string, Document>, this.log);
       for (const ws of this.server.webSocketServer.clients) ws.close(1001, 'server shutting down');
       this.server.webSocketServer.close();
       this.server.httpServer.closeAllConnections?.();

@@ -10,10 +10,19 @@ import { fromZodIssues, summariseIssues, type FormatIssue } from '../core/model/
 
 const ZId = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\s:]+$/, 'expected an id without spaces or colons'));
 
-/** `sha256:<64 hex>` (for high-entropy tokens minted by `server/cli.ts`) or `scrypt:<salt hex>:<hash hex>`. */
+/**
+ * `sha256:<64 hex>` (high-entropy tokens minted by `server/cli.ts token`) or
+ * `scrypt:<kid>:<salt hex>:<64 hex>` (tokens `candor_<kid>_<secret>` with a chosen secret). The old
+ * kid-less `scrypt:<salt>:<hash>` passes the shape check so that {@link parseConfig} can say what to do.
+ */
 export const ZTokenHash = z.string().check(
-  z.regex(/^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{16,}:[0-9a-f]{64})$/, 'expected "sha256:<64 hex digits>" or "scrypt:<salt hex>:<64 hex digits>" (mint one with `npx tsx server/cli.ts token <person>`)'),
+  z.regex(
+    /^(sha256:[0-9a-f]{64}|scrypt:[0-9a-f]{8,32}:[0-9a-f]{16,}:[0-9a-f]{64}|scrypt:[0-9a-f]{16,}:[0-9a-f]{64})$/,
+    'expected "sha256:<64 hex digits>" or "scrypt:<key id>:<salt hex>:<64 hex digits>" (mint one with `npx tsx server/cli.ts token <person>`)',
+  ),
 );
+
+const LEGACY_SCRYPT = /^scrypt:[0-9a-f]{16,}:[0-9a-f]{64}$/;
 
 export const ZConfigPerson = z.object({
   id: ZId,
@@ -39,7 +48,25 @@ export const ZLimits = z.object({
   maxSpacesPerConnection: z._default(z.number().check(z.int(), z.gte(1)), 200),
   /** New WebSocket connections one token may open per minute (a burst of this many, refilled evenly). */
   connectionsPerMinute: z._default(z.number().check(z.int(), z.gte(1)), 60),
+  /** Failed sign-ins one remote address (an IPv6 /64) may make per minute, WebSocket and HTTP together. */
+  authFailuresPerMinute: z._default(z.number().check(z.int(), z.gte(1)), 30),
+  /** Failed sign-ins one connection may make (a burst of this many, refilled per minute). */
+  authFailuresPerSocket: z._default(z.number().check(z.int(), z.gte(1)), 5),
+  /** A WebSocket that has not signed in to any space within this many ms is closed. */
+  authTimeoutMs: z._default(z.number().check(z.int(), z.gte(50), z.lte(600_000)), 10_000),
+  /** Bytes a WebSocket may send for spaces it has not signed in to yet (they wait in the server's queue). */
+  preAuthBytes: z._default(z.number().check(z.int(), z.gte(1024), z.lte(16 * 1024 * 1024)), 16_384),
 });
+
+export const DEFAULT_LIMITS = {
+  maxUpdateBytes: 1_048_576,
+  maxSpacesPerConnection: 200,
+  connectionsPerMinute: 60,
+  authFailuresPerMinute: 30,
+  authFailuresPerSocket: 5,
+  authTimeoutMs: 10_000,
+  preAuthBytes: 16_384,
+};
 
 export const ZJwt = z.object({
   /** The HS256 shared secret; at least 32 characters. `env:NAME` reads it from an environment variable. */
@@ -48,6 +75,8 @@ export const ZJwt = z.object({
   audience: z.optional(z.string()),
   /** Seconds of clock difference tolerated for `exp` and `nbf`. */
   clockSkewSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(600)), 30),
+  /** Longest JWT lifetime accepted, `exp - iat` (or `exp - now` without `iat`); a JWT without `exp` is refused. */
+  maxLifetimeSeconds: z._default(z.number().check(z.int(), z.gte(60), z.lte(366 * 86_400)), 86_400),
 });
 
 export const ZServerConfig = z.object({
@@ -56,8 +85,21 @@ export const ZServerConfig = z.object({
   teams: z._default(z.array(ZConfigTeam), () => []),
   /** Person ids that write the `company` space. */
   admins: z._default(z.array(ZId), () => []),
-  /** Web origins (`https://intranet.example.com`) allowed to read `/v1/*` from a page; `*` allows any. */
-  allowedOrigins: z._default(z.array(z.string().check(z.regex(/^(\*|https?:\/\/[^/\s]+)$/, 'expected "*" or an origin such as "https://intranet.example.com" (no path)'))), () => []),
+  /**
+   * Web origins (`https://intranet.example.com`) allowed to read `/v1/*` from a page and to open the
+   * WebSocket from a browser; `*` allows any. A request without an `Origin` (not from a browser page)
+   * is not affected.
+   */
+  allowedOrigins: z._default(
+    z.array(
+      z.string().check(
+        z.regex(/^(\*|https?:\/\/[^/\s]+|(chrome|moz|safari-web)-extension:\/\/[^/\s]+)$/, 'expected "*" or an origin such as "https://intranet.example.com" (no path)'),
+      ),
+    ),
+    () => [],
+  ),
+  /** Browser extensions (`chrome-extension://…`, `moz-extension://…`) may connect, as the Candor extension does. */
+  allowExtensionOrigins: z._default(z.boolean(), true),
   /** Intranet mode: `/v1/document` and `/v1/events` answer without a token, showing public objectives only. */
   anonymousRead: z._default(z.boolean(), false),
   authentication: z._default(
@@ -68,7 +110,7 @@ export const ZServerConfig = z.object({
     }),
     () => ({ tokens: true }),
   ),
-  limits: z._default(ZLimits, () => ({ maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60 })),
+  limits: z._default(ZLimits, () => ({ ...DEFAULT_LIMITS })),
 });
 
 export type ServerConfig = z.infer<typeof ZServerConfig>;
@@ -102,6 +144,7 @@ export function parseConfig(input: unknown, file = ''): ServerConfig {
   });
   const personIds = new Set<string>();
   const hashes = new Map<string, string>();
+  const kids = new Map<string, string>();
   config.people.forEach((p, i) => {
     if (personIds.has(p.id)) issues.push({ path: `people[${i}].id`, message: `duplicate person id "${p.id}"` });
     personIds.add(p.id);
@@ -112,6 +155,19 @@ export function parseConfig(input: unknown, file = ''): ServerConfig {
       const other = hashes.get(h);
       if (other !== undefined) issues.push({ path: `people[${i}].tokenHashes[${j}]`, message: `the same token hash is also given to "${other}"` });
       hashes.set(h, p.id);
+      if (LEGACY_SCRYPT.test(h)) {
+        issues.push({
+          path: `people[${i}].tokenHashes[${j}]`,
+          message:
+            'an scrypt hash without a key id ("scrypt:<salt>:<hash>") is no longer accepted: every unknown token would have to be checked against it. ' +
+            `Mint a new token with \`npx tsx server/cli.ts token ${p.id}\`, give it to them and put its hash here instead`,
+        });
+      } else if (h.startsWith('scrypt:')) {
+        const kid = h.split(':')[1]!;
+        const owner = kids.get(kid);
+        if (owner !== undefined) issues.push({ path: `people[${i}].tokenHashes[${j}]`, message: `key id "${kid}" is used twice (also by "${owner}"); mint a new token` });
+        kids.set(kid, p.id);
+      }
     });
   });
   config.admins.forEach((a, i) => {

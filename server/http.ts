@@ -1,17 +1,42 @@
 /**
  * HTTP on the WebSocket's port: `GET /v1/document`, `GET /v1/events` (Server-Sent Events) and
- * `GET /healthz`. CORS only for the config's allowed origins.
+ * `GET /healthz`. CORS only for the config's allowed origins; `nosniff` and a restrictive CSP on
+ * every response.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CandorAuthError, tokenOfRequest, type Authenticator } from './auth.ts';
+import { CandorAuthError, CandorRateLimitError, tokenOfRequest } from './auth.ts';
+import type { SignIn } from './extensions/auth.ts';
+import type { ServerConfig } from './config.ts';
 import type { Organisation, Viewer } from './policy.ts';
 import { CandorViewError, type OrgViews } from './views.ts';
 import type { HistoryEntry } from './storage.ts';
 import { maySeeObjective } from '../core/rules/index.ts';
 
+/**
+ * On every HTTP response: no MIME sniffing, and a policy that lets a response (JSON, an event stream,
+ * a plain-text reply) run, load or frame nothing, should a browser ever render it as a page.
+ */
+export const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+const EXTENSION_ORIGIN = /^(chrome|moz|safari-web)-extension:\/\/[^/\s]+$/;
+
+/**
+ * Whether a browser page (or extension) at `origin` may use this server: listed in `allowedOrigins`
+ * (or `*` is), or a browser extension while `allowExtensionOrigins` is on. One rule for CORS on
+ * `/v1/*` and for the WebSocket upgrade.
+ */
+export function originAllowed(config: Pick<ServerConfig, 'allowedOrigins' | 'allowExtensionOrigins'>, origin: string): boolean {
+  if (config.allowedOrigins.includes('*') || config.allowedOrigins.includes(origin)) return true;
+  return config.allowExtensionOrigins && EXTENSION_ORIGIN.test(origin);
+}
+
 export interface HttpDeps {
   org: Organisation;
-  auth: Authenticator;
+  /** Sign-in with the failure budgets the WebSocket has too. */
+  signIn: SignIn;
   views: OrgViews;
   health: () => Record<string, unknown>;
   /** The accepted changes to an objective or key result (see SpaceStorage.history). */
@@ -45,6 +70,8 @@ export class HttpApi {
 
   /** Answers the request if it is one of ours; returns false to let Hocuspocus answer. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
+    // Set before anything else, so they go out with every answer, Hocuspocus' own included.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events' && path !== '/v1/history') {
@@ -83,28 +110,45 @@ export class HttpApi {
       this.json(res, 403, { error: 'origin-not-allowed', message: `origin ${req.headers.origin} is not in this server's allowedOrigins` });
       return true;
     }
-    let viewer: Viewer;
-    try {
-      viewer = this.viewerOf(req, url);
-    } catch (e) {
-      const reason = (e as CandorAuthError).reason ?? String(e);
-      res.setHeader('WWW-Authenticate', 'Bearer realm="candor"');
-      this.json(res, 401, { error: reason.split(':')[0], message: reason });
-      return true;
-    }
-    if (path === '/v1/document') this.document(req, res, viewer);
-    else if (path === '/v1/history') this.history(res, viewer, url);
-    else this.events(req, res, viewer);
+    void this.answer(req, res, url, path);
     return true;
   }
 
-  private viewerOf(req: IncomingMessage, url: URL): Viewer {
+  /** The authenticated part: who is asking (possibly a slow check), then the document or the stream. */
+  private async answer(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
+    let viewer: Viewer;
+    try {
+      viewer = await this.viewerOf(req, url);
+    } catch (e) {
+      const reason = (e as CandorAuthError).reason ?? String(e);
+      if (e instanceof CandorRateLimitError) {
+        res.setHeader('Retry-After', String(e.retryAfter));
+        this.json(res, 429, { error: 'rate-limited', message: reason });
+        return;
+      }
+      res.setHeader('WWW-Authenticate', 'Bearer realm="candor"');
+      this.json(res, 401, { error: reason.split(':')[0], message: reason });
+      return;
+    }
+    if (res.destroyed || res.writableEnded) return; // the client went away while we checked its token
+    try {
+      if (path === '/v1/document') this.document(req, res, viewer);
+      else if (path === '/v1/history') this.history(res, viewer, url);
+      else this.events(req, res, viewer);
+    } catch (e) {
+      this.deps.log?.(`${path}: ${(e as Error).message}`);
+      if (!res.headersSent) this.json(res, 500, { error: 'internal', message: (e as Error).message });
+      else res.destroy();
+    }
+  }
+
+  private async viewerOf(req: IncomingMessage, url: URL): Promise<Viewer> {
     const token = tokenOfRequest(req.headers, url);
     if (!token) {
       if (this.deps.org.config.anonymousRead) return { kind: 'anonymous' };
       throw new CandorAuthError('no-token: send Authorization: Bearer <token> (or ?token=); this server does not allow anonymous reading');
     }
-    return { kind: 'person', id: this.deps.auth.authenticate(token) };
+    return { kind: 'person', id: await this.deps.signIn.signIn(token, { address: req.socket.remoteAddress, connection: req.socket }) };
   }
 
   /** Sets CORS headers for an allowed origin; returns whether the origin (if any) is allowed. */
@@ -112,8 +156,7 @@ export class HttpApi {
     res.setHeader('Vary', 'Origin, Authorization, Accept-Encoding');
     const origin = req.headers.origin;
     if (!origin) return false;
-    const allowed = this.deps.org.config.allowedOrigins;
-    if (!allowed.includes('*') && !allowed.includes(origin)) return false;
+    if (!originAllowed(this.deps.org.config, origin)) return false;
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Expose-Headers', 'ETag');
     return true;

@@ -3,7 +3,8 @@
  *
  * Environment: PORT (8787), HOST (127.0.0.1), CANDOR_CONFIG (organisation config JSON; without it the
  * sample organisation is served), CANDOR_DB (SQLite file, default ./candor-server.sqlite),
- * REDIS_URL (share updates with other instances).
+ * REDIS_URL (share updates with other instances), CANDOR_SAMPLE_ORIGINS (the sample's allowed page
+ * origins, comma-separated; default the demo page's, http://127.0.0.1:5173 and http://localhost:5173).
  */
 import { resolve } from 'node:path';
 import { CandorServer } from './app.ts';
@@ -24,7 +25,9 @@ try {
   if (env.CANDOR_CONFIG) {
     config = loadConfig(env.CANDOR_CONFIG);
   } else {
-    const sample = sampleSetup(storage);
+    // CANDOR_SAMPLE_ORIGINS: the demo page's origins, comma-separated (`npm start` passes its port).
+    const origins = env.CANDOR_SAMPLE_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+    const sample = sampleSetup(storage, origins?.length ? { origins } : {});
     config = sample.config;
     sampleTokens = sample.tokens;
     if (sample.seeded) console.log(`Seeded the sample organisation into ${dbPath}`);

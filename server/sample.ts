@@ -18,7 +18,10 @@ export interface SampleSetup {
   seeded: boolean;
 }
 
-export function sampleSetup(storage: SpaceStorage, options: { people?: number } = {}): SampleSetup {
+/** The widgets demo page (`npm start`, `scripts/serve-demo.ts`): the one origin the sample server lets in. */
+export const DEMO_ORIGINS = ['http://127.0.0.1:5173', 'http://localhost:5173'];
+
+export function sampleSetup(storage: SpaceStorage, options: { people?: number; origins?: string[] } = {}): SampleSetup {
   let seeded = false;
   if (storage.isEmpty()) {
     const doc = generateSampleOrganisation({ people: options.people });
@@ -57,7 +60,9 @@ export function sampleSetup(storage: SpaceStorage, options: { people?: number } 
     })),
     teams: document.teams.map((t) => ({ id: t.id, name: t.name, ...(t.parentId && teamIds.has(t.parentId) ? { parentId: t.parentId } : {}) })),
     admins: document.people.slice(0, 1).map((p) => p.id),
-    allowedOrigins: ['*'],
+    // Not "*": a page on another site could otherwise read the sample organisation from a browser on
+    // this machine. The demo page's own origin, and browser extensions (the default), are enough.
+    allowedOrigins: options.origins ?? DEMO_ORIGINS,
     anonymousRead: true,
   });
   return { config, tokens: new Map(Object.entries(tokens)), seeded };

@@ -1,6 +1,6 @@
 // The server's config, authentication and authorisation rules, in process (no sockets).
 import { describe, expect, it } from 'vitest';
-import { Authenticator, CandorAuthError, mintToken, scryptHash, sha256Hash, signJwt, verifyJwt } from '../../server/auth.ts';
+import { Authenticator, CandorAuthError, mintToken, scryptHash, sha256Hash, signJwt, tokenWithSecret, verifyJwt } from '../../server/auth.ts';
 import { CandorConfigError, parseConfig } from '../../server/config.ts';
 import { Organisation, viewOf } from '../../server/policy.ts';
 import { RateLimiter } from '../../server/limits.ts';
@@ -23,7 +23,15 @@ function configError(input: unknown): CandorConfigError {
 describe('server config', () => {
   it('accepts the example config shape and fills defaults', () => {
     const config = parseConfig(testConfig());
-    expect(config.limits).toEqual({ maxUpdateBytes: 1_048_576, maxSpacesPerConnection: 200, connectionsPerMinute: 60 });
+    expect(config.limits).toEqual({
+      maxUpdateBytes: 1_048_576,
+      maxSpacesPerConnection: 200,
+      connectionsPerMinute: 60,
+      authFailuresPerMinute: 30,
+      authFailuresPerSocket: 5,
+      authTimeoutMs: 10_000,
+      preAuthBytes: 16_384,
+    });
     expect(config.authentication.tokens).toBe(true);
     expect(config.teams[0]!.visibility).toBe('public');
   });
@@ -55,19 +63,26 @@ describe('server config', () => {
     expect(configError({ ...base, authentication: { tokens: true, jwt: { secret: 'short' } } }).issues[0]).toMatchObject({ path: 'authentication.jwt.secret' });
   });
 
-  it('the CLI mints a token whose printed hash the server accepts', () => {
-    const lines: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => lines.push(line);
-    try {
-      expect(cli(['token', 'alice'])).toBe(0);
-    } finally {
-      console.log = log;
+  it('the CLI mints a token whose printed hash the server accepts (sha256, or scrypt for a chosen secret)', async () => {
+    const run = async (args: string[]) => {
+      const lines: string[] = [];
+      const log = console.log;
+      console.log = (line: string) => lines.push(line);
+      try {
+        expect(await cli(args)).toBe(0);
+      } finally {
+        console.log = log;
+      }
+      return lines.join('\n');
+    };
+    for (const [args, kind] of [[['token', 'alice'], 'sha256'], [['token', 'alice', '--secret', 'correct-horse-battery-staple'], 'scrypt']] as const) {
+      const out = await run([...args]);
+      const token = /candor_[0-9a-f]+_\S+/.exec(out)![0];
+      const hash = /"((?:sha256|scrypt):[0-9a-f:]+)"/.exec(out)![1]!;
+      expect(hash.startsWith(`${kind}:`)).toBe(true);
+      const config = parseConfig({ ...testConfig(), people: [{ id: 'alice', name: 'Alice', tokenHashes: [hash] }], teams: [], admins: [] });
+      expect(await new Authenticator(config).authenticate(token)).toBe('alice');
     }
-    const token = /candor_\S+/.exec(lines.join('\n'))![0];
-    const hash = /"(sha256:[0-9a-f]{64})"/.exec(lines.join('\n'))![1]!;
-    const config = parseConfig({ ...testConfig(), people: [{ id: 'alice', name: 'Alice', tokenHashes: [hash] }], teams: [], admins: [] });
-    expect(new Authenticator(config).authenticate(token)).toBe('alice');
   });
 });
 
@@ -75,26 +90,28 @@ describe('authentication', () => {
   const config = parseConfig(testConfig({ authentication: { tokens: true, jwt: { secret: SECRET, issuer: 'sso' } } }));
   const auth = new Authenticator(config);
 
-  it('knows people by hashed tokens, sha-256 or scrypt', () => {
-    expect(auth.authenticate(TOKENS.alice)).toBe('alice');
-    expect(() => auth.authenticate('candor_nope')).toThrow(CandorAuthError);
-    expect(() => auth.authenticate('')).toThrow(/no-token/);
-    const chosen = 'correct horse battery staple';
-    const withScrypt = new Authenticator(parseConfig({ ...testConfig(), people: [{ id: 'p', name: 'P', tokenHashes: [scryptHash(chosen)] }], teams: [], admins: [] }));
-    expect(withScrypt.authenticate(chosen)).toBe('p');
-    expect(() => withScrypt.authenticate('wrong horse')).toThrow(/invalid-token/);
-    expect(mintToken()).toMatch(/^candor_[A-Za-z0-9_-]{43}$/);
+  it('knows people by hashed tokens, sha-256 or scrypt', async () => {
+    expect(await auth.authenticate(TOKENS.alice)).toBe('alice');
+    await expect(auth.authenticate('candor_nope')).rejects.toThrow(CandorAuthError);
+    await expect(auth.authenticate('')).rejects.toThrow(/no-token/);
+    const chosen = tokenWithSecret('correct-horse-battery-staple');
+    const withScrypt = new Authenticator(parseConfig({ ...testConfig(), people: [{ id: 'p', name: 'P', tokenHashes: [await scryptHash(chosen)] }], teams: [], admins: [] }));
+    expect(await withScrypt.authenticate(chosen)).toBe('p');
+    await expect(withScrypt.authenticate(chosen.replace('correct', 'wrong'))).rejects.toThrow(/invalid-token/);
+    expect(mintToken()).toMatch(/^candor_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(sha256Hash('x')).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('verifies HS256 JWTs: signature, exp, nbf, issuer, algorithm', () => {
+  it('verifies HS256 JWTs: signature, exp, nbf, issuer, algorithm', async () => {
     const now = Math.floor(Date.now() / 1000);
-    expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now + 60 }, SECRET))).toBe('bob');
-    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now - 120 }, SECRET))).toThrow(/expired/);
-    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', nbf: now + 120 }, SECRET))).toThrow(/not valid yet/);
-    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'other' }, SECRET))).toThrow(/issuer/);
-    expect(() => auth.authenticate(signJwt({ sub: 'bob', iss: 'sso' }, SECRET.replace('a', 'b')))).toThrow(/signature/);
-    expect(() => auth.authenticate(signJwt({ sub: 'mallory', iss: 'sso' }, SECRET))).toThrow(/unknown-person/);
+    expect(await auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now + 60 }, SECRET))).toBe('bob');
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp: now - 120 }, SECRET))).rejects.toThrow(/expired/);
+    const exp = now + 600;
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', nbf: now + 120, exp }, SECRET))).rejects.toThrow(/not valid yet/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'other', exp }, SECRET))).rejects.toThrow(/issuer/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso', exp }, SECRET.replace('a', 'b')))).rejects.toThrow(/signature/);
+    await expect(auth.authenticate(signJwt({ sub: 'mallory', iss: 'sso', exp }, SECRET))).rejects.toThrow(/unknown-person/);
+    await expect(auth.authenticate(signJwt({ sub: 'bob', iss: 'sso' }, SECRET))).rejects.toThrow(/no expiry/);
     const [, body] = signJwt({ sub: 'bob', iss: 'sso' }, SECRET).split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url')}.${body}.`;
     expect(() => verifyJwt(none, { secret: SECRET })).toThrow(/HS256/);

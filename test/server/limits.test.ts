@@ -49,7 +49,7 @@ describe('limits and JWT sign-in (real server)', () => {
     const expired = client(server.url, signJwt({ sub: 'dave', exp: now - 3600 }, SECRET), ['company']);
     const s = await until(expired.conn, (st) => st.state === 'error');
     expect(s.reason).toMatch(/expired/);
-    const res = await fetch(`${server.http}/v1/document`, { headers: { Authorization: `Bearer ${signJwt({ sub: 'dave' }, SECRET)}` } });
+    const res = await fetch(`${server.http}/v1/document`, { headers: { Authorization: `Bearer ${signJwt({ sub: 'dave', iat: now, exp: now + 600 }, SECRET)}` } });
     expect(res.status).toBe(200);
     ok.conn.destroy();
     expired.conn.destroy();

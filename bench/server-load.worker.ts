@@ -3,7 +3,7 @@
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { connectSpaces, type SpaceConnection } from '../core/sync/index.ts';
-import { collectionLog, writeRecord } from '../core/store/space.ts';
+import { collectionLog, personSpace, writeRecord } from '../core/store/space.ts';
 
 interface Person {
   id: string;
@@ -53,8 +53,8 @@ for (const person of job.people) {
     url: job.url,
     token: person.token,
     spaces: [
-      [`person:${person.id}`, own],
-      [`person:${person.reads}`, read],
+      [personSpace(person.id), own],
+      [personSpace(person.reads), read],
     ],
     WebSocketPolyfill: WebSocket,
     minDelay: 500,

@@ -5,7 +5,7 @@
  * authorship and audience are core's.
  */
 import { emptyDocument, type CandorDocument, type Target } from '../core/model/index.ts';
-import { Directory, maySeeObjective, mayReadSpace, parseSpaceId, type SpaceId } from '../core/rules/index.ts';
+import { Directory, companySpace, maySeeObjective, mayReadSpace, membersSpace, parseSpaceId, personSpace, teamSpace, type SpaceId } from '../core/rules/index.ts';
 import type { ServerConfig } from './config.ts';
 
 export type Viewer = { kind: 'person'; id: string } | { kind: 'anonymous' };
@@ -43,7 +43,7 @@ export class Organisation {
   /** Every space this organisation can have: `company`, two per team (public and members), one per person. */
   spaces(): SpaceId[] {
     const teams = [...this.teams.keys()];
-    return ['company', ...teams.map((t) => `team:${t}`), ...teams.map((t) => `members:${t}`), ...[...this.people.keys()].map((p) => `person:${p}`)];
+    return [companySpace(), ...teams.map(teamSpace), ...teams.map(membersSpace), ...[...this.people.keys()].map(personSpace)];
   }
 
   /** The spaces a person should sync (every space they may read). */

@@ -8,7 +8,7 @@
  */
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from '@hocuspocus/provider';
 import type * as Y from 'yjs';
-import type { SpaceId } from '../store/space.ts';
+import { companySpace, membersSpace, personSpace, teamSpace, type SpaceId } from '../rules/spaces.ts';
 
 export type SyncState = 'connecting' | 'synced' | 'offline' | 'error';
 
@@ -318,11 +318,11 @@ export function describeRefusal(reason: string): string {
 export function spacesToSync(me: string, people: readonly { id: string; teamIds: readonly string[] }[]): SpaceId[] {
   const mine = people.find((p) => p.id === me);
   const teams = new Set(mine?.teamIds ?? []);
-  const out = new Set<SpaceId>(['company', `person:${me}`]);
+  const out = new Set<SpaceId>([companySpace(), personSpace(me)]);
   for (const t of teams) {
-    out.add(`team:${t}`);
-    out.add(`members:${t}`); // the team's team-visible objectives, for its members only
+    out.add(teamSpace(t));
+    out.add(membersSpace(t)); // the team's team-visible objectives, for its members only
   }
-  for (const p of people) if (p.id !== me && p.teamIds.some((t) => teams.has(t))) out.add(`person:${p.id}`);
+  for (const p of people) if (p.id !== me && p.teamIds.some((t) => teams.has(t))) out.add(personSpace(p.id));
   return [...out];
 }

@@ -1,0 +1,138 @@
+// Forgery: a member writes records "by" someone else into a space they may write. The server knows who
+// is writing and must refuse them; a reader's `materialise` must drop those it can tell from the records.
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { appendEntry, checkInRecord, expectRefusedAttack, marker, now, objective, Org, putRecord, type Viewer } from './helpers.ts';
+
+const EVERYONE: Viewer[] = ['alice', 'bob', 'carol', 'dave', 'erin', 'anonymous'];
+
+describe('attack: forged authors', () => {
+  let org: Org;
+  beforeAll(async () => {
+    org = await Org.start();
+  }, 30_000);
+  afterAll(async () => {
+    await org?.close();
+  });
+
+  describe('a check-in in team:team-a whose authorId is not the writer (alice)', () => {
+    const teamCheckIn = (label: string, author: string, options: { offline?: boolean; transport?: 'provider' | 'connectSpaces'; replica?: boolean }) => async () => {
+      const id = marker(`checkin-by-${author}`);
+      await expectRefusedAttack({
+        org,
+        attacker: 'alice',
+        space: 'team:team-a',
+        attacks: [
+          {
+            label,
+            marker: id,
+            offline: options.offline,
+            transport: options.transport,
+            write: (doc) => appendEntry(doc, 'checkIns', checkInRecord(id, 'team-a-public-kr', author)),
+            // A reader can tell carol is not a member of team-a (nor the key result's owner); bob it cannot.
+            replica: options.replica ? { who: 'bob', shows: (d) => d.checkIns.some((c) => c.id === id) } : undefined,
+          },
+        ],
+        readers: [{ who: 'bob' }, { who: 'carol', extra: ['team:team-a'] }],
+        viewers: EVERYONE,
+        restarts: ['SIGKILL', 'SIGTERM'],
+      });
+    };
+
+    it('"by" a teammate (bob), sent live by a raw Y.Doc on connectSpaces', teamCheckIn('a check-in "by" bob', 'bob', { transport: 'connectSpaces' }));
+    it('"by" a teammate (bob), written offline and sent in the initial sync', teamCheckIn('a check-in "by" bob, written offline', 'bob', { offline: true }));
+    it('"by" a non-member (carol)', teamCheckIn('a check-in "by" carol', 'carol', { replica: true }));
+  });
+
+  describe('records "by" someone else written by alice into her own person space', () => {
+    const space = 'person:alice';
+    const readers = [{ who: 'bob' as const }, { who: 'erin' as const }];
+
+    it('objectives owned by someone else (bob; team-b, which alice is not in; the company)', async () => {
+      const owners = [
+        { kind: 'person' as const, id: 'bob' },
+        { kind: 'team' as const, id: 'team-b' },
+        { kind: 'company' as const, id: 'org' },
+      ];
+      const attacks = owners.map((owner) => {
+        const id = marker(`objective-of-${owner.id}`);
+        return {
+          label: `an objective owned by ${owner.kind} ${owner.id}`,
+          marker: id,
+          write: (doc: import('yjs').Doc) => putRecord(doc, 'objectives', objective(id, owner, 'public')),
+          // Placement: an objective belongs in its owner's space, which a reader can see is not person:alice.
+          replica: { who: 'bob' as const, shows: (d: import('../../../core/model/index.ts').CandorDocument) => d.objectives.some((o) => o.id === id) },
+        };
+      });
+      await expectRefusedAttack({ org, attacker: 'alice', space, attacks, readers, viewers: EVERYONE });
+    });
+
+    it('comments "by" bob (a teammate: only the server can tell) and "by" carol (who cannot see the target)', async () => {
+      const byBob = marker('comment-by-bob');
+      const byCarol = marker('comment-by-carol');
+      await expectRefusedAttack({
+        org,
+        attacker: 'alice',
+        space,
+        attacks: [
+          {
+            label: 'a comment "by" bob on alice-public',
+            marker: byBob,
+            write: (doc) => appendEntry(doc, 'comments', { id: byBob, target: { kind: 'objective', id: 'alice-public' }, authorId: 'bob', at: now(), text: 'Great work, Alice! — Bob' }),
+          },
+          {
+            label: 'a comment "by" carol on alice-team',
+            marker: byCarol,
+            write: (doc) => appendEntry(doc, 'comments', { id: byCarol, target: { kind: 'objective', id: 'alice-team' }, authorId: 'carol', at: now(), text: 'Great work, Alice! — Carol' }),
+            replica: { who: 'bob', shows: (d) => d.comments.some((c) => c.id === byCarol) },
+          },
+        ],
+        readers,
+        viewers: EVERYONE,
+      });
+    });
+
+    it('kudos "from" bob (a teammate: only the server can tell) and "from" carol (who cannot see the target)', async () => {
+      const fromBob = marker('kudos-from-bob');
+      const fromCarol = marker('kudos-from-carol');
+      await expectRefusedAttack({
+        org,
+        attacker: 'alice',
+        space,
+        attacks: [
+          {
+            label: 'kudos "from" bob to alice',
+            marker: fromBob,
+            write: (doc) => appendEntry(doc, 'kudos', { id: fromBob, target: { kind: 'objective', id: 'alice-public' }, fromId: 'bob', toIds: ['alice'], at: now(), message: 'Alice carried the team' }),
+          },
+          {
+            label: 'kudos "from" carol to alice',
+            marker: fromCarol,
+            write: (doc) => appendEntry(doc, 'kudos', { id: fromCarol, target: { kind: 'objective', id: 'alice-team' }, fromId: 'carol', toIds: ['alice'], at: now(), message: 'Alice carried us all' }),
+            replica: { who: 'bob', shows: (d) => d.kudos.some((k) => k.id === fromCarol) },
+          },
+        ],
+        readers,
+        viewers: EVERYONE,
+      });
+    });
+
+    it('a reflection "by" bob on alice\'s objective (bob is not among its writers)', async () => {
+      const id = marker('reflection-by-bob');
+      await expectRefusedAttack({
+        org,
+        attacker: 'alice',
+        space,
+        attacks: [
+          {
+            label: 'a reflection "by" bob on alice-public',
+            marker: id,
+            write: (doc) => appendEntry(doc, 'reflections', { id, objectiveId: 'alice-public', authorId: 'bob', at: now(), score: 0.2, wentWell: '', learned: 'I let Alice down', nextTime: '' }),
+            replica: { who: 'bob', shows: (d) => d.reflections.some((r) => r.id === id) },
+          },
+        ],
+        readers,
+        viewers: EVERYONE,
+      });
+    });
+  });
+});

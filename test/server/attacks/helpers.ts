@@ -44,11 +44,15 @@ export const teamsOf = (who: Who): string[] => PEOPLE.find((p) => p.id === who)!
 
 const T = '2026-01-05T09:00:00Z';
 
-/** The harness document plus a public objective (and key result) of erin's. */
+/** bob's check-in on team-a's key result, in team:team-a from the start. */
+export const SEEDED_CHECK_IN = 'bob-seeded-check-in';
+
+/** The harness document plus a public objective (and key result) of erin's and a check-in of bob's in team:team-a. */
 export function attackDocument(): CandorDocument {
   const doc = testDocument();
   doc.objectives.push({ id: 'erin-public', cycleId: CYCLE.id, title: 'Objective erin-public', owner: { kind: 'person', id: 'erin' }, type: 'committed', visibility: 'public', state: 'active', rollup: 'key-results', createdAt: T, updatedAt: T });
   doc.keyResults.push({ id: 'erin-public-kr', objectiveId: 'erin-public', title: 'KR of erin-public', weight: 1, order: 0, metric: { kind: 'increase', start: 0, target: 100 } });
+  doc.checkIns.push({ id: SEEDED_CHECK_IN, keyResultId: 'team-a-public-kr', authorId: 'bob', at: T, value: 40, confidence: 0.8 });
   return doc;
 }
 
@@ -233,6 +237,7 @@ export class RawClient {
   scope: string | undefined;
   private state: Uint8Array | undefined;
   private acks = 0;
+  private ignored = 0;
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -297,6 +302,7 @@ export class RawClient {
       }
     } else if (type === MSG.syncStatus) {
       if (r.uint() === 1) this.acks++;
+      else this.ignored++;
     } else if (type === MSG.close) {
       this.closes.push(r.string());
     }
@@ -327,17 +333,16 @@ export class RawClient {
 
   /** Sends one update; resolves when the server acknowledges it, refuses it, or `timeoutMs` passes. */
   async send(update: Uint8Array, timeoutMs = REFUSAL_WAIT_MS): Promise<Outcome> {
-    const acks = this.acks;
-    const closes = this.closes.length;
+    const [acks, ignored, closes] = [this.acks, this.ignored, this.closes.length];
     this.ws.send(updateMessage(this.space, update));
     try {
-      await this.until(() => this.acks > acks || this.closes.length > closes, timeoutMs, 'answer');
+      await this.until(() => this.acks > acks || this.ignored > ignored || this.closes.length > closes, timeoutMs, 'answer');
     } catch {
       return { kind: 'timeout' };
     }
     const reason = this.closes[closes];
     if (reason !== undefined) return reason.startsWith('refused: ') ? { kind: 'refused', reason } : { kind: 'closed', reason };
-    return { kind: 'acked' };
+    return this.acks > acks ? { kind: 'acked' } : { kind: 'ignored' };
   }
 
   /** Whether any update received since `from` contains `needle` (bytes). */
@@ -377,9 +382,21 @@ export function tryLoad(space: SpaceId, state: Uint8Array, company?: Uint8Array)
 // ---------------------------------------------------------------------------------------------
 // Attackers
 
-export type Outcome = { kind: 'acked' } | { kind: 'refused'; reason: string } | { kind: 'closed'; reason: string } | { kind: 'timeout' };
+/**
+ * What the server answered: `acked` (applied), `ignored` (answered "not applied" and kept the space open:
+ * what today's server does with a write on a read-only connection), `refused` (closed the space with a
+ * `refused: …` reason), `closed` (closed it with another reason), or nothing within the wait.
+ */
+export type Outcome = { kind: 'acked' } | { kind: 'ignored' } | { kind: 'refused'; reason: string } | { kind: 'closed'; reason: string } | { kind: 'timeout' };
 
-const describeOutcome = (o: Outcome) => (o.kind === 'refused' || o.kind === 'closed' ? `${o.kind}: ${o.reason}` : o.kind === 'acked' ? 'acknowledged (accepted)' : `no answer within ${REFUSAL_WAIT_MS} ms`);
+const describeOutcome = (o: Outcome) =>
+  o.kind === 'refused' || o.kind === 'closed'
+    ? `${o.kind}: ${o.reason}`
+    : o.kind === 'acked'
+      ? 'acknowledged (accepted)'
+      : o.kind === 'ignored'
+        ? 'silently not applied (the space stays open, no reason given)'
+        : `no answer within ${REFUSAL_WAIT_MS} ms`;
 
 /** Asserts (softly: the rest of the test still runs) that the server refused the attack with a `refused: …` reason. */
 export function expectRefused(outcome: Outcome, what: string): void {
@@ -399,6 +416,7 @@ export class Attacker {
   /** Every update this attacker made, as Yjs encoded it (what a careless server relays). */
   readonly updates: Uint8Array[] = [];
   private acks = 0;
+  private ignored = 0;
   private readonly waiters = new Set<() => void>();
   private provider: HocuspocusProvider | undefined;
   private conn: SpaceConnection | undefined;
@@ -460,7 +478,10 @@ export class Attacker {
       provider.on('unsyncedChanges', () => a.wake());
       provider.on('message', ({ event }: { event: { data: unknown } }) => {
         const m = peek(event.data);
-        if (m?.type === MSG.syncStatus && m.applied) a.acks++;
+        if (m?.type === MSG.syncStatus) {
+          if (m.applied) a.acks++;
+          else a.ignored++;
+        }
         a.wake();
       });
     } else {
@@ -499,40 +520,39 @@ export class Attacker {
   }
 
   /** Waits for the answer to what was sent after `acks` answers and `reasons` close reasons. */
-  private async answer(acks: number, reasons: number, timeoutMs: number): Promise<Outcome> {
+  private async answer(acks: number, ignored: number, reasons: number, timeoutMs: number): Promise<Outcome> {
     const refusal = () => this.reasons.slice(reasons).find((r) => /^refused: /.test(r) || /refused/.test(r));
-    await this.until(() => this.acks > acks || this.reasons.length > reasons, timeoutMs);
-    if (!refusal() && this.acks > acks) await this.until(() => refusal() !== undefined, ACK_GRACE_MS);
+    await this.until(() => this.acks > acks || this.ignored > ignored || this.reasons.length > reasons, timeoutMs);
+    if (!refusal() && (this.acks > acks || this.ignored > ignored)) await this.until(() => refusal() !== undefined, ACK_GRACE_MS);
     const refused = refusal();
     // connectSpaces words the server's reason for people; keep what follows its "refused…:" prefix.
     if (refused) return { kind: 'refused', reason: this.transport === 'connectSpaces' && !refused.startsWith('refused: ') ? `refused: ${refused.replace(/^.*?refused[^:]*:\s*/, '')}` : refused };
     if (this.acks > acks) return { kind: 'acked' };
+    if (this.ignored > ignored) return { kind: 'ignored' };
     if (this.reasons.length > reasons) return { kind: 'closed', reason: this.reasons.slice(reasons).join('; ') };
     return { kind: 'timeout' };
   }
 
   /** The outcome of the initial sync of an attacker opened with `offline`. */
   syncOutcome(timeoutMs = REFUSAL_WAIT_MS): Promise<Outcome> {
-    return this.answer(0, 0, timeoutMs);
+    return this.answer(0, 0, 0, timeoutMs);
   }
 
   /** Mutates the attacker's Y.Doc with plain Yjs (one transaction, so one update) and waits for the server's answer. */
   async write(mutate: (doc: Y.Doc) => void, timeoutMs = REFUSAL_WAIT_MS): Promise<Outcome> {
-    const acks = this.acks;
-    const reasons = this.reasons.length;
+    const [acks, ignored, reasons] = [this.acks, this.ignored, this.reasons.length];
     const before = Y.encodeStateVector(this.doc);
     this.doc.transact(() => mutate(this.doc));
     this.updates.push(Y.encodeStateAsUpdate(this.doc, before));
-    return this.answer(acks, reasons, timeoutMs);
+    return this.answer(acks, ignored, reasons, timeoutMs);
   }
 
   /** Sends a hand-made update over the attacker's socket without applying it here. Provider transport only. */
   async sendRaw(update: Uint8Array, timeoutMs = REFUSAL_WAIT_MS): Promise<Outcome> {
     if (!this.provider) throw new Error('sendRaw needs the provider transport');
-    const acks = this.acks;
-    const reasons = this.reasons.length;
+    const [acks, ignored, reasons] = [this.acks, this.ignored, this.reasons.length];
     (this.provider.configuration.websocketProvider as unknown as { send(m: Uint8Array): void }).send(updateMessage(this.space, update));
-    return this.answer(acks, reasons, timeoutMs);
+    return this.answer(acks, ignored, reasons, timeoutMs);
   }
 
   /** Everything this attacker wrote, as one update. */

@@ -2,6 +2,7 @@
 // is writing and must refuse them; a reader's `materialise` must drop those it can tell from the records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import type { CandorDocument } from '../../../core/model/index.ts';
 import { readRecord } from '../../../core/store/space.ts';
 import { storedSpace } from '../harness.ts';
 import { appendEntry, checkInRecord, expectRefusedAttack, freshClient, marker, now, objective, Org, putRecord, SEEDED_CHECK_IN, view, type Viewer } from './helpers.ts';
@@ -64,15 +65,19 @@ describe('attack: forged authors', () => {
           marker: id,
           write: (doc: import('yjs').Doc) => putRecord(doc, 'objectives', objective(id, owner, 'public')),
           // Placement: an objective belongs in its owner's space, which a reader can see is not person:alice.
-          replica: { who: 'bob' as const, shows: (d: import('../../../core/model/index.ts').CandorDocument) => d.objectives.some((o) => o.id === id) },
+          replica: { who: 'bob' as const, shows: (d: CandorDocument) => d.objectives.some((o) => o.id === id) },
         };
       });
       await expectRefusedAttack({ org, attacker: 'alice', space, attacks, readers, viewers: EVERYONE });
     });
 
-    it('comments "by" bob (a teammate: only the server can tell) and "by" carol (who cannot see the target)', async () => {
-      const byBob = marker('comment-by-bob');
-      const byCarol = marker('comment-by-carol');
+    it('comments, kudos and a reflection "by" someone else: bob (a teammate: only the server can tell for comments and kudos) and carol (who cannot see the target)', async () => {
+      const commentByBob = marker('comment-by-bob');
+      const commentByCarol = marker('comment-by-carol');
+      const kudosFromBob = marker('kudos-from-bob');
+      const kudosFromCarol = marker('kudos-from-carol');
+      const reflectionByBob = marker('reflection-by-bob');
+      const shown = (collection: 'comments' | 'kudos' | 'reflections', id: string) => (d: CandorDocument) => (d[collection] as { id: string }[]).some((r) => r.id === id);
       await expectRefusedAttack({
         org,
         attacker: 'alice',
@@ -80,58 +85,32 @@ describe('attack: forged authors', () => {
         attacks: [
           {
             label: 'a comment "by" bob on alice-public',
-            marker: byBob,
-            write: (doc) => appendEntry(doc, 'comments', { id: byBob, target: { kind: 'objective', id: 'alice-public' }, authorId: 'bob', at: now(), text: 'Great work, Alice! — Bob' }),
+            marker: commentByBob,
+            write: (doc) => appendEntry(doc, 'comments', { id: commentByBob, target: { kind: 'objective', id: 'alice-public' }, authorId: 'bob', at: now(), text: 'Great work, Alice! — Bob' }),
           },
           {
             label: 'a comment "by" carol on alice-team',
-            marker: byCarol,
-            write: (doc) => appendEntry(doc, 'comments', { id: byCarol, target: { kind: 'objective', id: 'alice-team' }, authorId: 'carol', at: now(), text: 'Great work, Alice! — Carol' }),
-            replica: { who: 'bob', shows: (d) => d.comments.some((c) => c.id === byCarol) },
+            marker: commentByCarol,
+            write: (doc) => appendEntry(doc, 'comments', { id: commentByCarol, target: { kind: 'objective', id: 'alice-team' }, authorId: 'carol', at: now(), text: 'Great work, Alice! — Carol' }),
+            replica: { who: 'bob', shows: shown('comments', commentByCarol) },
           },
-        ],
-        readers,
-        viewers: EVERYONE,
-      });
-    });
-
-    it('kudos "from" bob (a teammate: only the server can tell) and "from" carol (who cannot see the target)', async () => {
-      const fromBob = marker('kudos-from-bob');
-      const fromCarol = marker('kudos-from-carol');
-      await expectRefusedAttack({
-        org,
-        attacker: 'alice',
-        space,
-        attacks: [
           {
             label: 'kudos "from" bob to alice',
-            marker: fromBob,
-            write: (doc) => appendEntry(doc, 'kudos', { id: fromBob, target: { kind: 'objective', id: 'alice-public' }, fromId: 'bob', toIds: ['alice'], at: now(), message: 'Alice carried the team' }),
+            marker: kudosFromBob,
+            write: (doc) => appendEntry(doc, 'kudos', { id: kudosFromBob, target: { kind: 'objective', id: 'alice-public' }, fromId: 'bob', toIds: ['alice'], at: now(), message: 'Alice carried the team' }),
           },
           {
             label: 'kudos "from" carol to alice',
-            marker: fromCarol,
-            write: (doc) => appendEntry(doc, 'kudos', { id: fromCarol, target: { kind: 'objective', id: 'alice-team' }, fromId: 'carol', toIds: ['alice'], at: now(), message: 'Alice carried us all' }),
-            replica: { who: 'bob', shows: (d) => d.kudos.some((k) => k.id === fromCarol) },
+            marker: kudosFromCarol,
+            write: (doc) => appendEntry(doc, 'kudos', { id: kudosFromCarol, target: { kind: 'objective', id: 'alice-team' }, fromId: 'carol', toIds: ['alice'], at: now(), message: 'Alice carried us all' }),
+            replica: { who: 'bob', shows: shown('kudos', kudosFromCarol) },
           },
-        ],
-        readers,
-        viewers: EVERYONE,
-      });
-    });
-
-    it('a reflection "by" bob on alice\'s objective (bob is not among its writers)', async () => {
-      const id = marker('reflection-by-bob');
-      await expectRefusedAttack({
-        org,
-        attacker: 'alice',
-        space,
-        attacks: [
           {
+            // Reflections are written by the objective's writers; bob is not one of alice-public's.
             label: 'a reflection "by" bob on alice-public',
-            marker: id,
-            write: (doc) => appendEntry(doc, 'reflections', { id, objectiveId: 'alice-public', authorId: 'bob', at: now(), score: 0.2, wentWell: '', learned: 'I let Alice down', nextTime: '' }),
-            replica: { who: 'bob', shows: (d) => d.reflections.some((r) => r.id === id) },
+            marker: reflectionByBob,
+            write: (doc) => appendEntry(doc, 'reflections', { id: reflectionByBob, objectiveId: 'alice-public', authorId: 'bob', at: now(), score: 0.2, wentWell: '', learned: 'I let Alice down', nextTime: '' }),
+            replica: { who: 'bob', shows: shown('reflections', reflectionByBob) },
           },
         ],
         readers,
@@ -139,6 +118,7 @@ describe('attack: forged authors', () => {
       });
     });
   });
+
   describe('changing what others wrote', () => {
     it("withdrawing a teammate's check-in: alice deletes bob's check-in from team:team-a, or tombstones it \"by\" bob", async () => {
       const findEntry = (doc: Y.Doc) => doc.getArray('checkIns').toArray().findIndex((e) => typeof e === 'string' && e.includes(SEEDED_CHECK_IN));

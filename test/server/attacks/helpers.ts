@@ -566,9 +566,6 @@ export class Attacker {
   }
 }
 
-/** Origin for updates applied to a replica by hand (as a relaying server or peer would deliver them). */
-export const REMOTE = Symbol('attacks:remote');
-
 // ---------------------------------------------------------------------------------------------
 // Victims: fresh clients, the HTTP view, SQLite
 
@@ -781,7 +778,9 @@ export async function expectRefusedAttack(c: RefusedAttack): Promise<void> {
     try {
       const doc = fresh.docs.get(c.space);
       expect(doc, `${r.who} syncs ${c.space}`).toBeDefined();
-      Y.applyUpdate(doc!, update, REMOTE);
+      // Offline first, so the replica does not send the attack back to the server in the reader's name.
+      fresh.conn.destroy();
+      Y.applyUpdate(doc!, update);
       const mat = fresh.materialised();
       expect.soft(mat.ok ? r.shows(mat.document) : mat.error, `defence in depth: ${r.who}'s client, handed "${attack.label}" anyway (an unchecked relay), must not show it`).toBe(false);
     } finally {

@@ -1,6 +1,6 @@
 // Poisoning: updates that are valid Yjs but leave a space unloadable, unwritable, unreadable or hidden,
-// or carry far more than a record may. A space must stay loadable and writable, the HTTP view must keep
-// answering, and the server must come back after SIGTERM and SIGKILL.
+// carry far more than a record may, or block the event loop. A space must stay loadable and writable, the
+// HTTP view must keep answering, the server must stay responsive and come back after SIGTERM and SIGKILL.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CandorDocument } from '../../../core/model/index.ts';
@@ -22,6 +22,7 @@ import {
   storedContains,
   tryLoad,
   view,
+  type Outcome,
   type Viewer,
 } from './helpers.ts';
 
@@ -38,6 +39,54 @@ function nest(record: Y.Map<unknown>, key: string, depth: number): void {
 }
 
 const showsObjective = (d: CandorDocument | undefined, id: string) => Boolean(d?.objectives.some((o) => o.id === id));
+
+/** The deep chain of the event-loop attack. */
+const DEPTH = 8_000;
+const PROBE_EVERY_MS = 25;
+const PROBE_WINDOW_MS = 2000;
+/** How long the test waits for the server's answer to the update (today it takes far longer). */
+const ANSWER_WAIT_MS = 5000;
+
+/**
+ * Starts `GET /healthz` every `everyMs`, each on its own, so a blocked server delays all of them (one
+ * request at a time would see a block as a single slow sample). `stop` returns every latency, counting a
+ * request still unanswered as the time it has waited so far.
+ */
+function probeHealth(http: string, everyMs: number) {
+  const latencies: number[] = [];
+  const pending = new Map<number, { start: number; abort: AbortController }>();
+  let n = 0;
+  const timer = setInterval(() => {
+    const id = n++;
+    const probe = { start: performance.now(), abort: new AbortController() };
+    pending.set(id, probe);
+    void fetch(`${http}/healthz`, { signal: probe.abort.signal })
+      .then((r) => r.text())
+      .then(
+        () => latencies.push(performance.now() - probe.start),
+        () => {},
+      )
+      .finally(() => pending.delete(id));
+  }, everyMs);
+  return {
+    get count() {
+      return n;
+    },
+    async stop(): Promise<number[]> {
+      clearInterval(timer);
+      // Requests a responsive server has already answered finish within a few ms; give them that long.
+      const deadline = performance.now() + 500;
+      while (pending.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const { start, abort } of pending.values()) {
+        latencies.push(performance.now() - start);
+        abort.abort();
+      }
+      return latencies;
+    },
+  };
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * 0.95) - 1)] ?? Infinity;
 
 describe('attack: poisoning a space', () => {
   let org: Org;
@@ -192,6 +241,65 @@ describe('attack: poisoning a space', () => {
         readers: [{ who: 'bob' }, { who: 'erin' }],
         viewers: EVERYONE,
       });
+    });
+
+    // One ~110 kB update touching every level of a deep chain of nested maps: Yjs walks from every changed
+    // type up to the root, so applying it costs depth² steps, seconds during which the server answers
+    // nobody. The server must decide about such an update in time linear in its size. Last in this
+    // organisation: today's server is still busy with the update when the test ends (afterAll kills it).
+    it('one ~110 kB update touching every level of an 8,000-deep chain does not block /healthz (p95 < 200 ms)', async () => {
+      const space = 'person:alice';
+      let attacker = await Attacker.open(org, 'alice', space);
+      // Both updates are built here without applying the second one to a document that holds the chain
+      // (which would block this process the same way): a twin Y.Doc with the attacker's client id
+      // creates the chain and touches it in one transaction (new types are not "changed", so no cost),
+      // and the touches are what that has beyond the chain alone.
+      const base = Y.encodeStateAsUpdate(attacker.doc);
+      const build = (touch: boolean) => {
+        const d = new Y.Doc();
+        d.clientID = attacker.doc.clientID;
+        Y.applyUpdate(d, base);
+        const before = Y.encodeStateVector(d);
+        const record = d.getMap('objectives').get('alice-public') as Y.Map<unknown>;
+        d.transact(() => {
+          const levels: Y.Map<unknown>[] = [];
+          record.set('chain', new Y.Map());
+          let level = record.get('chain') as Y.Map<unknown>;
+          levels.push(level);
+          for (let i = 0; i < DEPTH; i++) {
+            level.set('c', new Y.Map());
+            level = level.get('c') as Y.Map<unknown>;
+            levels.push(level);
+          }
+          if (touch) for (const l of levels) l.set('t', 1);
+        });
+        return Y.encodeStateAsUpdate(d, before);
+      };
+      const chain = build(false);
+      const touches = Y.diffUpdate(build(true), Y.encodeStateVectorFromUpdate(Y.mergeUpdates([base, chain])));
+      expect(touches.byteLength, 'the touching update is ~110 kB').toBeGreaterThan(90_000);
+      expect(touches.byteLength).toBeLessThan(130_000);
+
+      // The chain first (the contract refuses it: a shared type below a record). Whatever the answer, the
+      // touching update follows, from a fresh connection if the first was closed.
+      const first = await attacker.sendRaw(chain);
+      if (first.kind !== 'acked') {
+        attacker.destroy();
+        attacker = await Attacker.open(org, 'alice', space);
+      }
+
+      const probe = probeHealth(org.http, PROBE_EVERY_MS);
+      const sentAt = probe.count;
+      const answer: Outcome = await attacker.sendRaw(touches, ANSWER_WAIT_MS);
+      // Probes for at least PROBE_WINDOW_MS after the update went out, however fast the answer came: a
+      // multi-second block fails by far, a stall of a loaded machine (~100-300 ms) does not.
+      while (probe.count - sentAt < PROBE_WINDOW_MS / PROBE_EVERY_MS) await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+      const latencies = await probe.stop();
+      attacker.destroy();
+
+      expect.soft(answer.kind, `the server answers the touching update within ${ANSWER_WAIT_MS} ms (refused or not)`).not.toBe('timeout');
+      const slowest = [...latencies].sort((a, b) => b - a).slice(0, 5).map(Math.round).join(', ');
+      expect(p95(latencies), `/healthz p95 while the update is processed (${latencies.length} probes; slowest ${slowest} ms)`).toBeLessThan(200);
     });
   });
 });

@@ -120,13 +120,26 @@ describe('attack: forged authors', () => {
   });
 
   describe('changing what others wrote', () => {
-    it("withdrawing a teammate's check-in: alice deletes bob's check-in from team:team-a, or tombstones it \"by\" bob", async () => {
+    it("withdrawing or correcting a teammate's check-in: alice deletes bob's check-in from team:team-a, tombstones it (\"by\" bob, by herself) or rewrites it", async () => {
+      const correction = marker('correction-by-alice');
       const findEntry = (doc: Y.Doc) => doc.getArray('checkIns').toArray().findIndex((e) => typeof e === 'string' && e.includes(SEEDED_CHECK_IN));
       await expectRefusedAttack({
         org,
         attacker: 'alice',
         space: 'team:team-a',
         attacks: [
+          {
+            label: "rewriting bob's check-in in place with another value (as a correction would)",
+            marker: correction,
+            write: (doc) => {
+              const log = doc.getArray('checkIns');
+              const i = findEntry(doc);
+              expect(i, "alice's copy holds bob's check-in").toBeGreaterThanOrEqual(0);
+              const entry = JSON.parse(log.get(i) as string) as Record<string, unknown>;
+              log.delete(i, 1);
+              log.insert(i, [JSON.stringify({ ...entry, value: 0, confidence: 0.1, note: correction })]);
+            },
+          },
           {
             label: "deleting bob's check-in from the log, without a tombstone",
             marker: '',
@@ -137,9 +150,15 @@ describe('attack: forged authors', () => {
             },
           },
           {
-            label: 'a tombstone for bob\'s check-in "by" bob',
+            label: "a tombstone for bob's check-in \"by\" bob",
             marker: '',
             write: (doc) => doc.getMap('tombstones').set(`checkIns/${SEEDED_CHECK_IN}`, { at: now(), by: 'bob' }),
+          },
+          {
+            // Only the author withdraws a check-in, or the removal of its key result or objective.
+            label: "a tombstone for bob's check-in by alice, its key result kept",
+            marker: '',
+            write: (doc) => doc.getMap('tombstones').set(`checkIns/${SEEDED_CHECK_IN}`, { at: now(), by: 'alice' }),
           },
         ],
         readers: [{ who: 'bob' }],
@@ -147,16 +166,16 @@ describe('attack: forged authors', () => {
         check: async (phase) => {
           for (const who of ['alice', 'bob'] as const) {
             const res = await view(org, who);
-            expect.soft(res.document?.checkIns.some((c) => c.id === SEEDED_CHECK_IN), `${phase}: /v1/document as ${who} still shows bob's check-in`).toBe(true);
+            expect.soft(res.document?.checkIns.find((c) => c.id === SEEDED_CHECK_IN)?.value, `${phase}: /v1/document as ${who} still shows bob's check-in, unchanged`).toBe(40);
           }
           const bob = await freshClient(org, 'bob');
           try {
             const m = bob.materialised();
-            expect.soft(m.ok && m.document.checkIns.some((c) => c.id === SEEDED_CHECK_IN), `${phase}: bob's client still shows his check-in`).toBe(true);
+            expect.soft(m.ok && m.document.checkIns.find((c) => c.id === SEEDED_CHECK_IN)?.value, `${phase}: bob's client still shows his check-in, unchanged`).toBe(40);
           } finally {
             bob.destroy();
           }
-          expect.soft(readRecord(storedSpace(org.dbPath, 'team:team-a'), 'checkIns', SEEDED_CHECK_IN), `${phase}: SQLite still holds bob's check-in`).toBeDefined();
+          expect.soft(readRecord(storedSpace(org.dbPath, 'team:team-a'), 'checkIns', SEEDED_CHECK_IN)?.value, `${phase}: SQLite still holds bob's check-in, unchanged`).toBe(40);
         },
       });
     });

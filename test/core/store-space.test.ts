@@ -261,3 +261,23 @@ describe('the fast check-in path agrees with ZCheckIn', () => {
     );
   });
 });
+
+describe('materialise, one bad record at a time', () => {
+  it('leaves out a record nested too deep to read, and only that record', () => {
+    const spaces = documentToSpaces(sample());
+    const ana = spaces.get('person:ana')!;
+    const deep = new Y.Map<unknown>();
+    ana.getMap('objectives').set('deep', deep);
+    let at = deep;
+    ana.transact(() => {
+      for (let i = 0; i < 8_000; i++) {
+        const next = new Y.Map<unknown>();
+        at.set('x', next);
+        at = next;
+      }
+    });
+    const { document, issues } = materialise(spaces);
+    expect(document.objectives.map((o) => o.id)).toContain('ao');
+    expect(issues).toContainEqual(expect.objectContaining({ space: 'person:ana', id: 'deep', code: 'invalid' }));
+  });
+});

@@ -195,7 +195,11 @@ export class CandorServer {
       const admins = [...this.options.config.admins].sort();
       if (JSON.stringify(meta.get(META_ADMINS)) !== JSON.stringify(admins)) meta.set(META_ADMINS, admins);
       for (const p of this.options.config.people) {
-        const fields = { id: p.id, name: p.name, email: p.email, teamIds: p.teamIds };
+        // A team left since the last start is remembered, so what the person wrote there while a member stays theirs.
+        const stored = readRecord(company, 'people', p.id);
+        const was = [...(Array.isArray(stored?.teamIds) ? stored.teamIds : []), ...(Array.isArray(stored?.formerTeamIds) ? stored.formerTeamIds : [])];
+        const former = [...new Set(was.filter((t): t is string => typeof t === 'string' && !p.teamIds.includes(t)))].sort();
+        const fields = { id: p.id, name: p.name, email: p.email, teamIds: p.teamIds, formerTeamIds: former.length ? former : undefined };
         if (!patchRecord(company, 'people', p.id, fields)) writeRecord(company, 'people', fields);
       }
       for (const t of this.options.config.teams) {

@@ -40,6 +40,8 @@ export const ZPerson = z.looseObject({
   name: text(200),
   email: z.optional(z.email()),
   teamIds: list(ZId),
+  /** Teams this person has left (the team server keeps it): what they wrote there stays theirs. */
+  formerTeamIds: z.optional(z.array(ZId)),
   timeZone: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   cadence: z.optional(ZCadence),
 });

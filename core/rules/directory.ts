@@ -10,7 +10,8 @@ import type * as Y from 'yjs';
 export interface DirectoryInput {
   /** The organisation's name: present when a server governs these spaces. */
   organisation?: string;
-  people: Iterable<{ id: string; teamIds?: readonly string[] }>;
+  /** `formerTeamIds`: teams a person has left; what they wrote there while a member stays theirs. */
+  people: Iterable<{ id: string; teamIds?: readonly string[]; formerTeamIds?: readonly string[] }>;
   teams: Iterable<{ id: string; visibility?: 'public' | 'members' | string }>;
   admins?: Iterable<string>;
 }
@@ -25,6 +26,7 @@ export class Directory {
   readonly organisation: string | undefined;
   private readonly people = new Map<string, readonly string[]>();
   private readonly members = new Map<string, Set<string>>();
+  private readonly former = new Map<string, Set<string>>();
   private readonly membersOnly = new Set<string>();
   private readonly teamIds = new Set<string>();
   private readonly admins: Set<string>;
@@ -48,12 +50,18 @@ export class Directory {
         if (!set) this.members.set(t, (set = new Set()));
         set.add(p.id);
       }
+      for (const t of p.formerTeamIds ?? []) {
+        let set = this.former.get(t);
+        if (!set) this.former.set(t, (set = new Set()));
+        set.add(p.id);
+      }
     }
     this.admins = new Set(input.admins ?? []);
     const parts: string[] = [this.governed ? `org:${this.organisation}` : 'personal'];
     parts.push('a:' + [...this.admins].sort().join(','));
     parts.push('m:' + [...this.membersOnly].sort().join(','));
     for (const id of [...this.people.keys()].sort()) parts.push(`${id}=${[...this.people.get(id)!].sort().join(',')}`);
+    for (const t of [...this.former.keys()].sort()) parts.push(`former:${t}=${[...this.former.get(t)!].sort().join(',')}`);
     this.signature = parts.join('\n');
   }
 
@@ -72,10 +80,10 @@ export class Directory {
     const meta = doc.getMap('meta');
     const organisation = meta.get(META_ORGANISATION);
     const admins = meta.get(META_ADMINS);
-    const people: { id: string; teamIds: string[] }[] = [];
+    const people: { id: string; teamIds: string[]; formerTeamIds: string[] }[] = [];
+    const ids = (v: unknown) => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []);
     doc.getMap('people').forEach((value, id) => {
-      const teamIds = readField(value, 'teamIds');
-      people.push({ id, teamIds: Array.isArray(teamIds) ? teamIds.filter((t): t is string => typeof t === 'string') : [] });
+      people.push({ id, teamIds: ids(readField(value, 'teamIds')), formerTeamIds: ids(readField(value, 'formerTeamIds')) });
     });
     const teams: { id: string; visibility?: string }[] = [];
     doc.getMap('teams').forEach((value, id) => {
@@ -105,6 +113,11 @@ export class Directory {
 
   isMember(personId: string, teamId: string): boolean {
     return !this.governed || (this.members.get(teamId)?.has(personId) ?? false);
+  }
+
+  /** Whether a person was a member of a team and has left it (see `formerTeamIds`). */
+  wasMember(personId: string, teamId: string): boolean {
+    return this.former.get(teamId)?.has(personId) ?? false;
   }
 
   /** Whether only the team's members read its spaces. */

@@ -155,6 +155,16 @@ export function isWriterOf(dir: Directory, person: string, space: SpaceId): bool
   }
 }
 
+/**
+ * Whether a person *was* one of a space's writers: a member of its team who has since left. Readers
+ * keep what such a person wrote there while a member (the server checked it when it was written);
+ * new writes need {@link isWriterOf}.
+ */
+export function wasWriterOf(dir: Directory, person: string, space: SpaceId): boolean {
+  const parsed = parseSpaceId(space);
+  return !!parsed && (parsed.kind === 'team' || parsed.kind === 'members') && dir.wasMember(person, parsed.id!);
+}
+
 /** Whether a viewer may see an objective (and so everything that hangs off it). */
 export function maySeeObjective(dir: Directory, viewer: Viewer, o: ObjectiveLike): boolean {
   if (o.visibility === 'private') return viewer !== null && o.owner.kind === 'person' && o.owner.id === viewer;
@@ -196,7 +206,7 @@ export interface AdmissibleContext {
 }
 
 const KNOWN_KEYS: Record<CollectionName, ReadonlySet<string>> = {
-  people: new Set(['id', 'name', 'email', 'teamIds', 'timeZone', 'cadence']),
+  people: new Set(['id', 'name', 'email', 'teamIds', 'formerTeamIds', 'timeZone', 'cadence']),
   teams: new Set(['id', 'name', 'parentId', 'leadIds', 'visibility']),
   cycles: new Set(['id', 'name', 'start', 'end']),
   objectives: new Set(['id', 'cycleId', 'title', 'description', 'owner', 'parentId', 'type', 'visibility', 'state', 'rollup', 'order', 'createdAt', 'updatedAt']),
@@ -281,7 +291,7 @@ export function admissible<C extends CollectionName>(collection: C, record: Reco
       const c = record as CheckIn;
       const kr = here.keyResult(c.keyResultId) as (Pick<KeyResult, 'objectiveId'> & { ownerId?: string }) | undefined;
       if (!kr) return no('keyResultId', `key result "${c.keyResultId}" is not in "${space}"; a check-in lives beside its key result`);
-      if (isWriterOf(dir, author!, space)) return OK;
+      if (isWriterOf(dir, author!, space) || (writer === undefined && wasWriterOf(dir, author!, space))) return OK;
       const o = here.objective(kr.objectiveId);
       if (kr.ownerId === author && o && maySeeObjective(dir, author!, o)) return OK;
       return no('authorId', `"${author}" may not check in on key result "${c.keyResultId}": it is not theirs or their team's`);
@@ -289,7 +299,7 @@ export function admissible<C extends CollectionName>(collection: C, record: Reco
     case 'reflections': {
       const x = record as Reflection;
       if (!here.objective(x.objectiveId)) return no('objectiveId', `objective "${x.objectiveId}" is not in "${space}"; a reflection lives beside its objective`);
-      if (!isWriterOf(dir, author!, space)) return no('authorId', `"${author}" may not reflect on objective "${x.objectiveId}": reflections are its owners'`);
+      if (!isWriterOf(dir, author!, space) && !(writer === undefined && wasWriterOf(dir, author!, space))) return no('authorId', `"${author}" may not reflect on objective "${x.objectiveId}": reflections are its owners'`);
       return OK;
     }
     case 'comments':
@@ -304,7 +314,7 @@ export function admissible<C extends CollectionName>(collection: C, record: Reco
       } else if (objectiveOfTarget(target, here) === undefined || !here.objective(objectiveOfTarget(target, here)!)) {
         return no('target', `${target.kind} "${target.id}" is not in "${space}"; what is said about a record lives beside it, read by exactly its audience`);
       }
-      if (!maySeeTarget(dir, author!, target, here)) return no(field!, `"${author}" may not see the ${target.kind} this is about`);
+      if (!maySeeTarget(dir, author!, target, here) && !(writer === undefined && wasWriterOf(dir, author!, space))) return no(field!, `"${author}" may not see the ${target.kind} this is about`);
       if (collection === 'kudos') {
         const toIds = (record as RecordOf<'kudos'>).toIds;
         for (let i = 0; i < toIds.length; i++) if (!dir.isPerson(toIds[i]!)) return no(`toIds[${i}]`, `no person "${toIds[i]}" in this organisation`);

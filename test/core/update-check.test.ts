@@ -243,3 +243,27 @@ describe('the server’s update check', () => {
     expect(() => ws.editObjective('team-a-o', { title: 'Ours' })).not.toThrow(); // a member of team-a
   });
 });
+
+describe('people who leave a team', () => {
+  it('keep what they wrote there while members; they may not write anew', () => {
+    const after = new Directory({
+      organisation: 'Test Org',
+      people: [
+        { id: 'alice', teamIds: ['team-a'] },
+        { id: 'bob', teamIds: [], formerTeamIds: ['team-a'] },
+      ],
+      teams: [{ id: 'team-a' }],
+      admins: [],
+    });
+    const space = documentToSpaces(org()).get('team:team-a')!;
+    appendRecords(space, 'checkIns', [checkIn('old-bob', 'team-a-o-kr', 'bob')]);
+    const seen = materialise([['team:team-a', space]], { directory: after });
+    expect(seen.document.checkIns.map((c) => c.id)).toContain('old-bob');
+    const client = new Y.Doc();
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(space));
+    const updates: Uint8Array[] = [];
+    client.on('update', (u: Uint8Array) => updates.push(u));
+    appendRecords(client, 'checkIns', [checkIn('new-bob', 'team-a-o-kr', 'bob')]);
+    expect(checkUpdate(space, updates[0]!, { space: 'team:team-a', writer: 'bob', dir: after })).toMatchObject({ ok: false, reason: expect.stringMatching(/may not check in/) });
+  });
+});

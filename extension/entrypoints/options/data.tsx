@@ -1,8 +1,10 @@
 // Options → data: export (JSON, CSV, Markdown), import with a preview before anything is written,
-// and the automatic backups kept before storage migrations.
+// and the automatic backups kept before storage migrations. Import and restore
+// are one operation (core/store/apply.ts, through the Workspace's commands).
 import { useEffect, useState } from 'preact/hooks';
 import { exportJson, exportCsv, exportMarkdown, planImport, type ImportPlan } from '../../../core/io/index.ts';
 import { COLLECTIONS } from '../../../core/model/index.ts';
+import { summaryTotals } from '../../../core/store/apply.ts';
 import { useAppState } from '../../state/app-state.ts';
 import type { BackupInfo } from '../../state/backend.ts';
 import { t } from '../../lib/i18n.ts';
@@ -76,8 +78,8 @@ function ImportPanel() {
     if (!plan) return;
     setBusy(true);
     try {
-      await state.actions.importDocument(plan.plan.document);
-      setDone(t('importDone', plan.name));
+      const totals = summaryTotals(await state.actions.importDocument(plan.plan.document));
+      setDone(`${t('importDone', plan.name)} ${t('importSummary', totals.created, totals.changed, totals.moved)}`);
       setPlan(null);
     } catch (e) {
       setError(t('importFailed', (e as Error).message));
@@ -177,10 +179,12 @@ function BackupsPanel() {
               aria-label={t('restoreNamed', when(b.at))}
               onClick={async () => {
                 if (!confirm(t('restoreConfirm', when(b.at)))) return;
-                await state.backend.restoreBackup?.(b.id);
-                setStatus(t('restored'));
-                // The workspace in memory predates the backup: start again from storage.
-                setTimeout(() => location.reload(), 600);
+                try {
+                  await state.actions.restoreBackup(b.id);
+                  setStatus(t('restored'));
+                } catch (e) {
+                  setStatus(t('importFailed', (e as Error).message));
+                }
               }}
             >
               {t('restore')}

@@ -7,13 +7,17 @@
   var root = document.documentElement;
   var theme = 'system';
   var me = null;
+  // The active workspace's database (extension/lib/workspaces.ts): the demo organisation has its own.
+  var database = 'candor';
   try {
     theme = localStorage.getItem('candor:theme') || 'system';
     me = localStorage.getItem('candor:me');
+    if (localStorage.getItem('candor:workspace') === 'demo') database = 'candor-demo';
   } catch (e) {}
   var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
   root.setAttribute('data-theme', theme);
+  if (database !== 'candor') root.setAttribute('data-workspace', 'demo');
   // The language the messages are in (the browser falls back to English), for screen readers.
   try {
     root.lang = chrome.i18n.getMessage('lang') || 'en';
@@ -23,7 +27,7 @@
   window.candorSnapshot = new Promise(function (resolve) {
     var request;
     try {
-      request = indexedDB.open('candor');
+      request = indexedDB.open(database);
     } catch (e) {
       return resolve(null);
     }
@@ -45,7 +49,7 @@
       var get = db.transaction('snapshots', 'readonly').objectStore('snapshots').get(me);
       get.onsuccess = function () {
         db.close();
-        resolve(get.result && get.result.document ? { me: me, document: get.result.document } : null);
+        resolve(get.result && get.result.document ? { me: me, database: database, document: get.result.document } : null);
       };
       get.onerror = function () {
         db.close();

@@ -9,7 +9,7 @@ import { scoreDocument, type DocumentScores } from '../../core/scoring/index.ts'
 import { goalsView, checkInList, pulse, newlyDone, type GoalsView, type PulseItem } from './derive.ts';
 import type { Backend } from './backend.ts';
 import type { CheckInDraft } from '../components/checkin-form.tsx';
-import type { Settings } from '../lib/settings.ts';
+import { activeWorkspace, type Settings } from '../lib/settings.ts';
 
 /** Fields the store stamps on a record (its creator) that an edit never clears. */
 const KEPT_FIELDS = new Set(['createdBy']);
@@ -40,7 +40,10 @@ export function createAppState(options: AppStateOptions) {
   const feeds: Signal<FeedDocument[]> = signal([]);
   const sync: Signal<SyncState> = signal({ state: 'local' });
 
-  const me = computed(() => settings.value.me);
+  /** Who I am in the workspace shown (mine, or the demo organisation). */
+  const me = computed(() => activeWorkspace(settings.value).me);
+  /** True while the pages show the demo organisation (local, never synced). */
+  const demo = computed(() => activeWorkspace(settings.value).kind === 'demo');
   const scores: ReadonlySignal<DocumentScores> = computed(() => scoreDocument(document.value, { at: now.value }));
   const goals: ReadonlySignal<GoalsView> = computed(() => goalsView(document.value, scores.value, me.value, now.value));
   const dueCount = computed(() => goals.value.dueCount);
@@ -81,7 +84,9 @@ export function createAppState(options: AppStateOptions) {
 
   async function persistSettings(next: Settings): Promise<Settings> {
     const saved = options.saveSettings ? await options.saveSettings(next) : next;
-    if (saved.me && saved.me !== settings.value.me) backend.setMe?.(saved.me);
+    const [before, after] = [activeWorkspace(settings.value), activeWorkspace(saved)];
+    // Another workspace altogether is opened by the pages themselves (they reload); here only who I am changes.
+    if (after.kind === before.kind && after.me && after.me !== before.me) backend.setMe?.(after.me);
     settings.value = saved;
     return saved;
   }
@@ -211,6 +216,7 @@ export function createAppState(options: AppStateOptions) {
     feeds,
     sync,
     me,
+    demo,
     person,
     scores,
     goals,

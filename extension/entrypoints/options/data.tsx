@@ -1,10 +1,11 @@
 // Options → data: export (JSON, CSV, Markdown), import with a preview before anything is written,
-// and the automatic backups kept before storage migrations. Import and restore
+// the demo organisation, and the automatic backups kept before storage migrations. Import and restore
 // are one operation (core/store/apply.ts, through the Workspace's commands).
 import { useEffect, useState } from 'preact/hooks';
 import { exportJson, exportCsv, exportMarkdown, planImport, type ImportPlan } from '../../../core/io/index.ts';
 import { COLLECTIONS } from '../../../core/model/index.ts';
 import { summaryTotals } from '../../../core/store/apply.ts';
+import { openDemo } from '../../state/demo.ts';
 import { useAppState } from '../../state/app-state.ts';
 import type { BackupInfo } from '../../state/backend.ts';
 import { t } from '../../lib/i18n.ts';
@@ -27,6 +28,7 @@ export function DataSection() {
       <h2 id="data-title">{t('sectionData')}</h2>
       <ExportPanel />
       <ImportPanel />
+      <DemoPanel />
       <BackupsPanel />
     </section>
   );
@@ -148,6 +150,45 @@ function ImportPanel() {
       {done ? (
         <p class="notice ok" role="status">
           {done}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** The sample organisation, as a demo workspace of its own: offered at any time, never synced. */
+function DemoPanel() {
+  const state = useAppState();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  return (
+    <div class="card stack" aria-labelledby="demo-title">
+      <h3 id="demo-title">{t('demoTitle')}</h3>
+      <p class="muted">{t('demoIntro')}</p>
+      <div class="row">
+        <button
+          type="button"
+          id="open-demo"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError('');
+            try {
+              await openDemo(state);
+              location.reload();
+            } catch (e) {
+              setError((e as Error).message);
+              setBusy(false);
+            }
+          }}
+        >
+          {state.demo.value ? t('demoReset') : t('demoOpen')}
+        </button>
+        {busy ? <span role="status">{t('demoOpening')}</span> : null}
+      </div>
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
         </p>
       ) : null}
     </div>

@@ -3,7 +3,7 @@ import './options.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AppStateContext } from '../../state/app-state.ts';
-import { openApp } from '../../components/shell.tsx';
+import { openApp, DemoNotice } from '../../components/shell.tsx';
 import { t, type MessageKey } from '../../lib/i18n.ts';
 import { OkrSection } from './okrs.tsx';
 import { AlignmentSection } from './alignment.tsx';
@@ -43,6 +43,8 @@ function Options() {
     return () => removeEventListener('hashchange', onHash);
   }, []);
   return (
+    <>
+    <DemoNotice />
     <div class="options">
       <nav aria-label={t('optionsTitle')}>
         <h1>{t('optionsTitle')}</h1>
@@ -68,6 +70,7 @@ function Options() {
         {section === 'appearance' ? <AppearanceSection /> : null}
       </main>
     </div>
+    </>
   );
 }
 

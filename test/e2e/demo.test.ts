@@ -36,6 +36,26 @@ async function serverAfterAWhile(page: Page): Promise<Record<string, unknown>> {
   return server.document();
 }
 
+/** How many rows my workspace's database (`candor`) holds, read from a page without creating anything. */
+function myRows(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('candor');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['updates', 'snapshots', 'meta']);
+          const counts = ['updates', 'snapshots', 'meta'].map((name) => tx.objectStore(name).count());
+          tx.oncomplete = () => {
+            resolve(counts.reduce((sum, c) => sum + (c.result as number), 0));
+            db.close();
+          };
+        };
+      }),
+  );
+}
+
 async function clean(page: Page, label: string, within?: string) {
   await page.waitForTimeout(200);
   const violations = await axeViolations(page, within);
@@ -102,6 +122,10 @@ describe('the demo organisation while connected to a team server', () => {
     const fresh = await x.open('newtab.html');
     await fresh.locator('.demo-banner').waitFor();
     expect(await fresh.evaluate(() => document.documentElement.dataset.workspace)).toBe('demo');
+    // The first frame came from the demo's own snapshot (its database), before the app loaded.
+    await expect.poll(() => fresh.evaluate(() => performance.getEntriesByName('candor:goals-painted').length)).toBe(1);
+    expect(await fresh.evaluate(() => performance.getEntriesByName('candor:scored').length)).toBe(1);
+    const rowsInDemo = await myRows(fresh);
     await expect.poll(() => fresh.locator('.objective h2, .objective h3').allTextContents()).toEqual(expect.arrayContaining(demoTitles.slice(0, 1)));
     const popup = await x.open('popup.html');
     await popup.locator('.demo-banner').waitFor();
@@ -129,6 +153,8 @@ describe('the demo organisation while connected to a team server', () => {
     await clean(fresh, 'the demo notice, dark', '.demo-banner');
     await options.getByRole('radio', { name: 'System' }).check();
     expect(withoutStamp(await serverAfterAWhile(popup))).toEqual(withoutStamp(before));
+    // Nothing done in the demo touched my workspace's database.
+    expect(await myRows(fresh)).toBe(rowsInDemo);
 
     // Back from the popup: my workspace, as it was; the server as it was.
     await popup.getByRole('button', { name: 'Back to my workspace' }).click();

@@ -1,8 +1,6 @@
 import * as z from 'zod/mini';
 import { browser } from 'wxt/browser';
-import { CHANNELS, DATABASES, ME_MIRROR, THEME_MIRROR, WORKSPACE_MIRROR, type WorkspaceKind } from './workspaces.ts';
-
-export { ME_MIRROR, THEME_MIRROR, WORKSPACE_MIRROR };
+import { DATABASES, type WorkspaceKind } from './workspaces.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -50,6 +48,13 @@ export const ZSettings = z.object({
 export type Settings = z.infer<typeof ZSettings>;
 
 export const SETTINGS_KEY = 'candor:settings';
+/** Mirrors in `localStorage`, read synchronously before first paint (boot script, first-paint module, workspaces.ts). */
+export const THEME_MIRROR = 'candor:theme';
+export const ME_MIRROR = 'candor:me';
+/** `demo` while the demo organisation is shown; absent otherwise. */
+export const WORKSPACE_MIRROR = 'candor:workspace';
+/** Pages of one workspace tell each other about changes on its BroadcastChannel; two workspaces never share one. */
+export const CHANNELS: Record<WorkspaceKind, string> = { mine: 'candor', demo: 'candor-demo' };
 
 /** The workspace the pages show, who I am in it, and where it is stored. */
 export interface ActiveWorkspace {

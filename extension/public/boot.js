@@ -7,17 +7,15 @@
   var root = document.documentElement;
   var theme = 'system';
   var me = null;
-  // The active workspace's database (extension/lib/workspaces.ts): the demo organisation has its own.
-  var database = 'candor';
+  var database = 'candor'; // the demo organisation has its own (lib/workspaces.ts)
   try {
     theme = localStorage.getItem('candor:theme') || 'system';
     me = localStorage.getItem('candor:me');
-    if (localStorage.getItem('candor:workspace') === 'demo') database = 'candor-demo';
+    if (localStorage.getItem('candor:workspace') === 'demo') database += '-demo';
   } catch (e) {}
   var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
   root.setAttribute('data-theme', theme);
-  if (database !== 'candor') root.setAttribute('data-workspace', 'demo');
   // The language the messages are in (the browser falls back to English), for screen readers.
   try {
     root.lang = chrome.i18n.getMessage('lang') || 'en';

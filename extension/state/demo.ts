@@ -5,7 +5,8 @@ import { generateSampleOrganisation } from '../../core/sample/index.ts';
 import type { CandorDocument } from '../../core/model/index.ts';
 import { cycleToShow } from './derive.ts';
 import { openBackend, type OpenBackendOptions, type WorkspaceBackend } from './workspace-backend.ts';
-import { CHANNELS, DATABASES } from '../lib/workspaces.ts';
+import { DATABASES } from '../lib/workspaces.ts';
+import { CHANNELS } from '../lib/settings.ts';
 import type { AppState } from './app-state.ts';
 
 /** The sample's seed: the same organisation every time (and today's quarter). */

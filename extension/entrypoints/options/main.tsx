@@ -39,6 +39,9 @@ function Options() {
   const [{ section, objective }, setSection] = useState(currentSection());
   useEffect(() => {
     const onHash = () => setSection(currentSection());
+    // The hash may have changed between the first render and this effect (a link followed while the
+    // page was loading): read it again now that nothing can be missed.
+    onHash();
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);

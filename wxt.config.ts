@@ -11,9 +11,9 @@ import type { Plugin } from 'vite';
 const FIRST_PAINT = [
   /[\\/]node_modules[\\/](preact|@wxt-dev[\\/]browser)[\\/]/,
   /[\\/]core[\\/]scoring[\\/]/,
-  /[\\/]extension[\\/]lib[\\/](model-constants|snapshot|i18n|format)\.ts$/,
+  /[\\/]extension[\\/]lib[\\/](model-constants|snapshot|i18n|format|workspaces)\.ts$/,
   /[\\/]extension[\\/]state[\\/]derive\.ts$/,
-  /[\\/]extension[\\/]components[\\/](goals|checkin-form)\.tsx$/,
+  /[\\/]extension[\\/]components[\\/](goals|checkin-form|demo-banner)\.tsx$/,
   /[\\/]extension[\\/]entrypoints[\\/]newtab[\\/]layout\.tsx$/,
 ];
 

@@ -167,6 +167,8 @@ export function wasWriterOf(dir: Directory, person: string, space: SpaceId): boo
 
 /** Whether a viewer may see an objective (and so everything that hangs off it). */
 export function maySeeObjective(dir: Directory, viewer: Viewer, o: ObjectiveLike): boolean {
+  // A personal workspace (no server) is its person's: everything in it is theirs to read.
+  if (!dir.governed) return viewer !== null || o.visibility === 'public';
   if (o.visibility === 'private') return viewer !== null && o.owner.kind === 'person' && o.owner.id === viewer;
   const membersOnly = o.owner.kind === 'team' && dir.isMembersOnly(o.owner.id);
   if (viewer === null) return o.visibility === 'public' && !membersOnly;
@@ -272,7 +274,7 @@ export function admissible<C extends CollectionName>(collection: C, record: Reco
       const o = record as Objective;
       if (o.visibility === 'private') {
         if (parsed.kind !== 'private') return no('visibility', 'a private objective stays in its owner\'s browser; it cannot be shared');
-        if (o.owner.kind === 'person' && o.owner.id !== parsed.id) return no('owner', `a private objective of "${o.owner.id}" cannot sit in "${space}"`);
+        if (dir.governed && o.owner.kind === 'person' && o.owner.id !== parsed.id) return no('owner', `a private objective of "${o.owner.id}" cannot sit in "${space}"`);
         return OK;
       }
       const home = homeOfObjective(o);

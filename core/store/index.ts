@@ -3,3 +3,4 @@
 export * from './space.ts';
 export * from './workspace.ts';
 export * from './errors.ts';
+export * from './apply.ts';

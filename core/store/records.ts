@@ -141,7 +141,15 @@ function logIndex(log: Y.Array<unknown>): Map<string, Set<unknown>> {
 export function readRecord(doc: Y.Doc, collection: CollectionName, id: string): Record<string, unknown> | undefined {
   if (isTombstoned(doc, collection, id)) return undefined;
   if (APPEND_ONLY.has(collection)) {
-    const found = logIndex(collectionLog(doc, collection)).get(id);
+    const log = collectionLog(doc, collection);
+    // Inside a transaction that changed this log the index has not heard of it yet (observers run at its end): read the log.
+    const open = (doc as unknown as { _transaction: Y.Transaction | null })._transaction;
+    if (open && open.changed.has(log as never)) {
+      const quoted = JSON.stringify(id);
+      for (const value of log) if (entryHasId(value, id, quoted)) return decodeEntry(value);
+      return undefined;
+    }
+    const found = logIndex(log).get(id);
     if (!found) return undefined;
     for (const value of found) return decodeEntry(value);
     return undefined;

@@ -54,6 +54,7 @@ import {
 import { directoryOf, validateRecord } from './materialise.ts';
 import { admissible, type RecordLookup } from '../rules/rule.ts';
 import type { Directory } from '../rules/directory.ts';
+import { logIndex, sameJson, trackLogWrite } from './log-index.ts';
 
 /** The origin of every transaction a workspace mutation makes: which action, by which workspace. */
 export class MutationOrigin {
@@ -173,6 +174,17 @@ function defaultId(): string {
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** What {@link Workspace.importRecord} did with a record. */
+export type ImportOutcome = 'created' | 'changed' | 'moved' | 'unchanged';
+
+export interface ImportedRecord<C extends CollectionName> {
+  /** The record as stored. */
+  record: RecordOf<C>;
+  outcome: ImportOutcome;
+  /** Key results and check-ins that moved along with it, out of the spaces its old copies were in. */
+  carried: { keyResults: string[]; checkIns: string[] };
 }
 
 /** Validates a whole record against its schema; throws a CandorFormatError naming fields (`metric.target`). */
@@ -770,6 +782,209 @@ export class Workspace {
     const out: string[] = [];
     for (const r of logEntries(doc, collection)) if (r && keep(r) && typeof r.id === 'string') out.push(r.id);
     return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Records as given: import, the sample organisation, restore (see apply.ts)
+
+  /**
+   * Writes one record exactly as given — its id, timestamps and author fields kept — where import, the
+   * sample organisation and restore need it (`applyDocument` in apply.ts brings a workspace to a whole
+   * document with it). Like every command it first validates the whole record (zod) and the references
+   * it sets or changes — a key result's objective and owner, a check-in's key result and that its value
+   * fits the metric, what a comment or kudos is about and who receives kudos, a reflection's objective,
+   * an objective's cycle and alignment (no loops, not too deep), a team's parent — and throws a
+   * CandorFormatError or CandorMutationError without writing anything.
+   *
+   * The record goes to the space it belongs in ({@link spaceOfRecord}). A live copy of it in any other
+   * space (its owner or visibility changed, or an older Candor left two) is removed there, tombstoned,
+   * and what hangs off it moves along: an objective's key results and their check-ins, a key result's
+   * check-ins. So the workspace never holds two copies. A record already stored as given is not written.
+   * Unlike {@link checkIn}, a check-in on a closed objective is accepted: imported history stays history.
+   */
+  importRecord<C extends CollectionName>(collection: C, input: RecordOf<C>): ImportedRecord<C> {
+    if (!(collection in RECORD_SCHEMAS)) throw new CandorMutationError(`unknown collection "${collection}"`, 'collection');
+    const record = check(collection, input);
+    const id = (record as { id: string }).id;
+    const target = spaceOfRecord(collection, record, this.routing());
+    const copies = this.copiesOf(collection, id);
+    const here = copies.find((c) => c.space === target);
+    const elsewhere = copies.filter((c) => c !== here);
+    const carried = { keyResults: [] as string[], checkIns: [] as string[] };
+    if (here && !elsewhere.length && this.storedAs(collection, here.record, record)) return { record, outcome: 'unchanged', carried };
+    this.checkImported(collection, record, here?.record ?? elsewhere[0]?.record);
+    // The record rule: on a team server's spaces an import writes as me (others' records are refused,
+    // as the server would); a personal workspace holds whatever its person imports, where it belongs.
+    this.guard(collection, record, target, [], !this.directory.governed);
+
+    const doc = this.space(target);
+    const at = this.stamp();
+    const fields = record as unknown as Record<string, unknown>;
+    if (APPEND_ONLY.has(collection)) {
+      // A new id is appended (no pass over the log); only a replaced or once-deleted id needs writeRecord's pass.
+      const inLog = logIndex(doc, collection).has(id);
+      trackLogWrite(
+        doc,
+        collection,
+        () =>
+          this.transact(doc, 'importRecord', () => {
+            if (inLog) writeRecord(doc, collection, fields);
+            else {
+              appendRecords(doc, collection, [fields]);
+              // Deliberately re-created (e.g. moved back): lift the tombstone, as writeRecord does.
+              const tombstones = doc.getMap(TOMBSTONES);
+              if (tombstones.has(tombstoneKey(collection, id))) tombstones.delete(tombstoneKey(collection, id));
+            }
+          }),
+        (entries) => entries.set(id, fields),
+      );
+      for (const from of elsewhere) {
+        trackLogWrite(from.doc, collection, () => this.transact(from.doc, 'importRecord', () => deleteRecords(from.doc, collection, [id], this.me, at)), (entries) => entries.delete(id));
+      }
+    } else {
+      const moving = elsewhere.map((from) => ({ from, ...this.dependentsOf(collection, id, from.doc) }));
+      const liveHere = new Set(moving.length ? this.liveIds(doc, 'checkIns') : []);
+      this.transact(doc, 'importRecord', () => {
+        if (here) patchRecord(doc, collection, id, this.changedFields(here.record, fields));
+        else writeRecord(doc, collection, fields);
+        const tombstones = doc.getMap(TOMBSTONES);
+        for (const { keyResults, checkIns } of moving) {
+          for (const kr of keyResults) {
+            if (hasRecord(doc, 'keyResults', kr.id as string)) continue;
+            writeRecord(doc, 'keyResults', kr);
+            carried.keyResults.push(kr.id as string);
+          }
+          const fresh = checkIns.filter((c) => !liveHere.has(c.id as string));
+          for (const c of fresh) {
+            tombstones.delete(tombstoneKey('checkIns', c.id as string));
+            liveHere.add(c.id as string);
+            carried.checkIns.push(c.id as string);
+          }
+          if (fresh.length) appendRecords(doc, 'checkIns', fresh);
+        }
+      });
+      for (const { from, keyResults, checkIns } of moving) {
+        this.transact(from.doc, 'importRecord', () => {
+          deleteRecords(from.doc, 'checkIns', checkIns.map((c) => c.id as string), this.me, at);
+          deleteRecords(from.doc, 'keyResults', keyResults.map((k) => k.id as string), this.me, at);
+          deleteRecords(from.doc, collection, [id], this.me, at);
+        });
+      }
+    }
+    return { record, outcome: elsewhere.length ? 'moved' : here ? 'changed' : 'created', carried };
+  }
+
+  /**
+   * A workspace over copies of this one's spaces, for the same person, clock and ids. Stage changes
+   * there and carry its updates over, or drop it: nothing done to a fork reaches this workspace by itself.
+   */
+  fork(): Workspace {
+    const spaces = new Map<SpaceId, Y.Doc>();
+    for (const [id, doc] of this.spaces) {
+      const copy = new Y.Doc({ gc: doc.gc });
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+      spaces.set(id, copy);
+    }
+    return new Workspace({ me: this.me, spaces, now: this.now, newId: this.newId });
+  }
+
+  /** Every live copy of a record, in space id order (normally none or one). */
+  private copiesOf(collection: CollectionName, id: string): { space: SpaceId; doc: Y.Doc; record: Record<string, unknown> }[] {
+    const out: { space: SpaceId; doc: Y.Doc; record: Record<string, unknown> }[] = [];
+    for (const space of (this.order ??= [...this.spaces.keys()].sort())) {
+      const doc = this.spaces.get(space)!;
+      const record = APPEND_ONLY.has(collection) ? logIndex(doc, collection).get(id) : collectionMap(doc, collection).has(id) ? readRecord(doc, collection, id) : undefined;
+      if (record && !isTombstoned(doc, collection, id)) out.push({ space, doc, record });
+    }
+    return out;
+  }
+
+  /** Live ids of a write-once collection in one space. */
+  private liveIds(doc: Y.Doc, collection: CollectionName): string[] {
+    return [...logIndex(doc, collection).keys()].filter((id) => !isTombstoned(doc, collection, id));
+  }
+
+  /** What moves with a record out of a space: an objective's key results and their check-ins, a key result's check-ins. */
+  private dependentsOf(collection: CollectionName, id: string, doc: Y.Doc): { keyResults: Record<string, unknown>[]; checkIns: Record<string, unknown>[] } {
+    const keyResults: Record<string, unknown>[] = [];
+    if (collection === 'objectives') {
+      for (const k of recordIds(doc, 'keyResults')) {
+        const kr = readRecord(doc, 'keyResults', k);
+        if (kr?.objectiveId === id) keyResults.push(kr);
+      }
+    } else if (collection !== 'keyResults') {
+      return { keyResults, checkIns: [] };
+    }
+    const krIds = new Set(collection === 'keyResults' ? [id] : keyResults.map((k) => k.id as string));
+    const checkIns: Record<string, unknown>[] = [];
+    if (krIds.size) {
+      for (const [cid, c] of logIndex(doc, 'checkIns')) if (krIds.has(c.keyResultId as string) && !isTombstoned(doc, 'checkIns', cid)) checkIns.push(c);
+    }
+    return { keyResults, checkIns };
+  }
+
+  /** Whether a stored record already is the given one (as stored, or once validated: defaults filled). */
+  private storedAs(collection: CollectionName, stored: Record<string, unknown>, record: unknown): boolean {
+    if (sameJson(stored, record)) return true;
+    const parsed = z.safeParse(RECORD_SCHEMAS[collection] as z.ZodMiniType, stored);
+    return parsed.success && sameJson(parsed.data, record);
+  }
+
+  /** The fields to patch so a stored record becomes `record` (`undefined`: remove the field). */
+  private changedFields(stored: Record<string, unknown>, record: Record<string, unknown>): Record<string, unknown> {
+    const changes: Record<string, unknown> = {};
+    for (const k of new Set([...Object.keys(stored), ...Object.keys(record)])) if (!sameJson(stored[k], record[k])) changes[k] = record[k];
+    return changes;
+  }
+
+  /** The reference checks of the commands, for a record written as given (`before`: its stored copy, if any). */
+  private checkImported(collection: CollectionName, record: unknown, before: Record<string, unknown> | undefined): void {
+    const changed = (field: string) => !before || !sameJson(before[field], (record as Record<string, unknown>)[field]);
+    switch (collection) {
+      case 'teams': {
+        const t = record as Team;
+        if (t.parentId !== undefined && changed('parentId')) {
+          if (t.parentId === t.id) throw new CandorMutationError('a team cannot be its own parent', 'parentId');
+          this.need('teams', t.parentId, 'parentId');
+          const parentOf = (id: string) => (id === t.id ? t.parentId : (this.find('teams', id)?.record.parentId as string | undefined));
+          const loop = findAlignmentCycle(parentOf, t.id);
+          if (loop) throw new CandorMutationError(`teams would nest in a loop: ${loop.join(' → ')}`, 'parentId');
+        }
+        return;
+      }
+      case 'objectives': {
+        const o = record as Objective;
+        if (changed('cycleId')) this.need('cycles', o.cycleId, 'cycleId');
+        if (o.parentId !== undefined && changed('parentId')) this.checkAlignment(o.id, o.parentId);
+        return;
+      }
+      case 'keyResults': {
+        const k = record as KeyResult;
+        this.need('objectives', k.objectiveId, 'objectiveId');
+        if (k.ownerId !== undefined && changed('ownerId') && this.knowsPeople() && !this.find('people', k.ownerId)) {
+          throw new CandorMutationError(`no person with id "${k.ownerId}"`, 'ownerId');
+        }
+        return;
+      }
+      case 'checkIns': {
+        const c = record as CheckIn;
+        const kr = this.need('keyResults', c.keyResultId, 'keyResultId');
+        this.checkValueFits((kr.record as KeyResult).metric, c);
+        return;
+      }
+      case 'comments':
+        this.needTarget((record as Comment).target);
+        return;
+      case 'kudos': {
+        const k = record as Kudos;
+        this.needTarget(k.target);
+        k.toIds.forEach((id, i) => this.need('people', id, `toIds[${i}]`));
+        return;
+      }
+      case 'reflections':
+        this.need('objectives', (record as Reflection).objectiveId, 'objectiveId');
+        return;
+    }
   }
 
   // -------------------------------------------------------------------------------------------

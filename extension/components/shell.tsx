@@ -1,22 +1,27 @@
 // What every page shares: opening the workspace and settings into an AppState, the first-run state,
 // and the sync status line.
 import { useState } from 'preact/hooks';
-import { generateSampleOrganisation } from '../../core/sample/index.ts';
 import { createAppState, useAppState, type AppState } from '../state/app-state.ts';
 import { openBackend } from '../state/workspace-backend.ts';
-import { loadSettings, saveSettings, onSettingsChanged, applyTheme, mirror } from '../lib/settings.ts';
+import { openDemo, leaveDemo } from '../state/demo.ts';
+import { loadSettings, saveSettings, onSettingsChanged, applyTheme, mirror, activeWorkspace, withMe } from '../lib/settings.ts';
 import { tellWorker } from '../lib/messages.ts';
 import { loadFeedDocuments, onFeedsChanged } from '../lib/feeds.ts';
 import { startSync } from '../lib/sync.ts';
 import { newId } from '../lib/format.ts';
 import { t } from '../lib/i18n.ts';
+import { DemoBanner } from './demo-banner.tsx';
 
-/** Opens settings and the workspace, and wires the state to the worker, other pages and feeds. */
+/**
+ * Opens settings and the active workspace (mine, or the demo organisation), and wires the state to
+ * the worker, other pages and feeds. When another page switches workspaces, this one reloads into it.
+ */
 export async function openApp({ page }: { page: 'newtab' | 'popup' | 'options' }): Promise<AppState> {
   const settings = await loadSettings();
   mirror(settings);
   applyTheme(settings.theme);
-  const backend = await openBackend({ me: settings.me });
+  const active = activeWorkspace(settings);
+  const backend = await openBackend({ me: active.me, database: active.database, channel: active.channel });
   const state = createAppState({
     backend,
     settings,
@@ -24,7 +29,9 @@ export async function openApp({ page }: { page: 'newtab' | 'popup' | 'options' }
     onDocumentChanged: (dueCount) => void tellWorker({ type: 'document-changed', dueCount }),
   });
   onSettingsChanged((next) => {
-    if (next.me && next.me !== state.settings.value.me) backend.setMe(next.me);
+    const now = activeWorkspace(next);
+    if (now.kind !== active.kind) return location.reload();
+    if (now.me && now.me !== state.me.value) backend.setMe(now.me);
     state.settings.value = next;
     applyTheme(next.theme);
   });
@@ -49,14 +56,11 @@ export function FirstRun() {
   async function loadSample() {
     setBusy(true);
     try {
-      const sample = generateSampleOrganisation({ seed: 7 });
-      await state.actions.importDocument(sample);
-      // Become the first person who owns an objective in the current quarter, so "my goals" shows something real.
-      const owner = sample.objectives.find((o) => o.owner.kind === 'person' && o.state !== 'closed')?.owner.id ?? sample.people[0]?.id;
-      await state.actions.persistSettings({ ...state.settings.value, me: owner });
+      // The sample is a demo workspace of its own: mine (and a connected server) stay as they are.
+      await openDemo(state);
+      location.reload();
     } catch (e) {
       setError((e as Error).message);
-    } finally {
       setBusy(false);
     }
   }
@@ -71,7 +75,7 @@ export function FirstRun() {
     try {
       const id = newId('p');
       await state.actions.savePerson({ id, name: name.trim(), teamIds: [] });
-      await state.actions.persistSettings({ ...state.settings.value, me: id });
+      await state.actions.persistSettings(withMe(state.settings.value, id));
       setError('');
     } catch (e) {
       setError((e as Error).message);
@@ -132,4 +136,17 @@ export function SyncBadge() {
       {s.state === 'offline' && s.reason ? ` (${s.reason})` : ''}
     </p>
   );
+}
+
+/** While the demo organisation is open: the notice and the one control back to my workspace. */
+export function DemoNotice() {
+  const state = useAppState();
+  if (!state.demo.value) return null;
+  return <DemoBanner onLeave={() => void backToMine(state)} />;
+}
+
+/** Leaves the demo; every page reloads into my workspace (this one at once). */
+export async function backToMine(state: AppState): Promise<void> {
+  await leaveDemo(state);
+  location.reload();
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { browser } from 'wxt/browser';
+import { DATABASES, type WorkspaceKind } from './workspaces.ts';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -39,13 +40,41 @@ export const ZSettings = z.object({
   server: z.optional(ZServer),
   /** Key results already celebrated, so a celebration happens once. */
   celebrated: z._default(z.array(z.string()), () => []),
+  /** Which workspace the pages show: mine, or the demo organisation (local, never synced). */
+  workspace: z._default(z.enum(['mine', 'demo']), 'mine'),
+  /** The demo organisation, once opened: who I am in it. */
+  demo: z.optional(z.object({ me: z.string().check(z.minLength(1)) })),
 });
 export type Settings = z.infer<typeof ZSettings>;
 
 export const SETTINGS_KEY = 'candor:settings';
-/** Mirrors in `localStorage`, read synchronously before first paint (theme script, first-paint module). */
+/** Mirrors in `localStorage`, read synchronously before first paint (boot script, first-paint module, workspaces.ts). */
 export const THEME_MIRROR = 'candor:theme';
 export const ME_MIRROR = 'candor:me';
+/** `demo` while the demo organisation is shown; absent otherwise. */
+export const WORKSPACE_MIRROR = 'candor:workspace';
+/** Pages of one workspace tell each other about changes on its BroadcastChannel; two workspaces never share one. */
+export const CHANNELS: Record<WorkspaceKind, string> = { mine: 'candor', demo: 'candor-demo' };
+
+/** The workspace the pages show, who I am in it, and where it is stored. */
+export interface ActiveWorkspace {
+  kind: WorkspaceKind;
+  me: string | undefined;
+  database: string;
+  channel: string;
+}
+
+export function activeWorkspace(settings: Settings): ActiveWorkspace {
+  const kind: WorkspaceKind = settings.workspace === 'demo' && settings.demo ? 'demo' : 'mine';
+  return { kind, me: kind === 'demo' ? settings.demo!.me : settings.me, database: DATABASES[kind], channel: CHANNELS[kind] };
+}
+
+/** Settings with `me` changed in the active workspace (in the demo, who I am in the demo). */
+export function withMe(settings: Settings, me: string | undefined): Settings {
+  if (activeWorkspace(settings).kind === 'demo') return me ? { ...settings, demo: { me } } : settings;
+  const { me: _old, ...rest } = settings;
+  return me ? { ...rest, me } : rest;
+}
 
 export function defaultSettings(): Settings {
   return z.parse(ZSettings, {});
@@ -84,8 +113,11 @@ export function mirror(settings: Settings): void {
   if (typeof localStorage === 'undefined') return; // the service worker has none
   try {
     localStorage.setItem(THEME_MIRROR, settings.theme);
-    if (settings.me) localStorage.setItem(ME_MIRROR, settings.me);
+    const active = activeWorkspace(settings);
+    if (active.me) localStorage.setItem(ME_MIRROR, active.me);
     else localStorage.removeItem(ME_MIRROR);
+    if (active.kind === 'demo') localStorage.setItem(WORKSPACE_MIRROR, 'demo');
+    else localStorage.removeItem(WORKSPACE_MIRROR);
   } catch {
     // storage disabled: the theme falls back to the system's
   }

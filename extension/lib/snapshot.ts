@@ -1,19 +1,19 @@
-// Reads the materialised snapshot that core/store's LocalStore writes (database `candor`, store
-// `snapshots`, key = person id) with the bare IndexedDB API, read-only, so the first paint and the
-// worker need neither Yjs nor zod nor the store's migration code. It never creates or upgrades the
-// database: when the database does not exist yet, opening is aborted and the answer is null.
-// test/extension/snapshot.test.ts checks it reads what LocalStore.snapshot() writes.
+// Reads the materialised snapshot that core/store's LocalStore writes (store `snapshots`, key = person
+// id, in the active workspace's database: `candor`, or `candor-demo` for the demo organisation) with the
+// bare IndexedDB API, read-only, so the first paint and the worker need neither Yjs nor zod nor the
+// store's migration code. It never creates or upgrades a database: when it does not exist yet, opening
+// is aborted and the answer is null. test/extension/snapshot.test.ts checks it reads what LocalStore.snapshot() writes.
 import type { CandorDocument } from '../../core/model/index.ts';
+import { DATABASES } from './workspaces.ts';
 
-/** Must match core/store/idb.ts (DB_NAME and the `snapshots` store). */
-const DB_NAME = 'candor';
+/** Must match core/store/idb.ts (the `snapshots` store). */
 const STORE = 'snapshots';
 
-function openExisting(factory: IDBFactory): Promise<IDBDatabase | null> {
+function openExisting(factory: IDBFactory, name: string): Promise<IDBDatabase | null> {
   return new Promise((resolve) => {
     let request: IDBOpenDBRequest;
     try {
-      request = factory.open(DB_NAME);
+      request = factory.open(name);
     } catch {
       resolve(null);
       return;
@@ -30,9 +30,9 @@ function openExisting(factory: IDBFactory): Promise<IDBDatabase | null> {
   });
 }
 
-/** The stored materialised snapshot of `me`'s workspace; null before there is one. */
-export async function readSnapshot(me: string, factory: IDBFactory = indexedDB): Promise<CandorDocument | null> {
-  const db = await openExisting(factory);
+/** The stored materialised snapshot of `me`'s workspace in `database`; null before there is one. */
+export async function readSnapshot(me: string, database: string = DATABASES.mine, factory: IDBFactory = indexedDB): Promise<CandorDocument | null> {
+  const db = await openExisting(factory, database);
   if (!db) return null;
   try {
     if (!db.objectStoreNames.contains(STORE)) return null;
@@ -49,13 +49,13 @@ export async function readSnapshot(me: string, factory: IDBFactory = indexedDB):
 declare global {
   interface Window {
     /** Started by /boot.js while the page was parsed (new tab, popup). */
-    candorSnapshot?: Promise<{ me: string; document: CandorDocument } | null>;
+    candorSnapshot?: Promise<{ me: string; database?: string; document: CandorDocument } | null>;
   }
 }
 
 /** The snapshot the boot script already started reading, or a fresh read. */
-export async function snapshotOf(me: string): Promise<CandorDocument | null> {
+export async function snapshotOf(me: string, database: string = DATABASES.mine): Promise<CandorDocument | null> {
   const early = typeof window === 'undefined' ? null : await window.candorSnapshot?.catch(() => null);
-  if (early && early.me === me) return early.document;
-  return readSnapshot(me).catch(() => null);
+  if (early && early.me === me && (early.database ?? DATABASES.mine) === database) return early.document;
+  return readSnapshot(me, database).catch(() => null);
 }

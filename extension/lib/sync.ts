@@ -1,5 +1,5 @@
 // Team server sync from the open pages (new tab, options): my spaces sync both ways, teammates'
-// spaces are read; offline edits stay in the Yjs spaces and merge on reconnect. The Hocuspocus
+// spaces are read; offline edits stay in the Yjs spaces and merge on reconnect. Never in the demo. The Hocuspocus
 // client (core/sync) is loaded only when a server is configured.
 import type { AppState, SyncState } from '../state/app-state.ts';
 import type { ServerSettings } from './settings.ts';
@@ -27,7 +27,8 @@ export function toSyncState(status: SyncStatus): SyncState {
 export async function startSync(state: AppState): Promise<void> {
   stopSync();
   const server = state.settings.value.server;
-  if (!server || !state.backend.spaces) {
+  // The demo organisation never syncs: the server and my workspace are left exactly as they were.
+  if (!server || !state.backend.spaces || state.demo.value) {
     state.sync.value = { state: 'local' };
     return;
   }

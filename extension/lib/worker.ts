@@ -4,7 +4,7 @@ import { browser } from 'wxt/browser';
 import type { CandorDocument } from '../../core/model/index.ts';
 import { scoreDocument } from '../../core/scoring/index.ts';
 import { goalsView } from '../state/derive.ts';
-import { loadSettings } from './settings.ts';
+import { activeWorkspace, loadSettings } from './settings.ts';
 import { isTrustedSender, readMessage, type MessageSender } from './messages.ts';
 import { nextReminderAt, reminderPeriodMinutes, REFRESH_ALARM, REFRESH_MINUTES, REMINDER_ALARM } from './reminders.ts';
 import { t } from './i18n.ts';
@@ -16,7 +16,7 @@ const extensionUrl = (path: string): string => (browser.runtime as unknown as { 
 export const BADGE_COLOR = '#b4541a';
 
 export interface WorkerDeps {
-  /** The workspace's latest materialised document (the stored snapshot), or null before first use. */
+  /** The active workspace's latest materialised document (the stored snapshot), or null before first use. */
   loadDocument(): Promise<CandorDocument | null>;
   /** Fetches followed feeds; optional (tests). */
   refreshFeeds?(): Promise<void>;
@@ -26,9 +26,10 @@ export interface WorkerDeps {
 /** The number of my key results due for a check-in, from the stored document. */
 export async function countDue(deps: WorkerDeps): Promise<number> {
   const [doc, settings] = await Promise.all([deps.loadDocument(), loadSettings()]);
-  if (!doc || !settings.me) return 0;
+  const me = activeWorkspace(settings).me;
+  if (!doc || !me) return 0;
   const at = deps.now?.() ?? new Date();
-  return goalsView(doc, scoreDocument(doc, { at }), settings.me, at).dueCount;
+  return goalsView(doc, scoreDocument(doc, { at }), me, at).dueCount;
 }
 
 export async function setBadge(count: number): Promise<void> {

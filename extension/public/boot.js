@@ -7,9 +7,11 @@
   var root = document.documentElement;
   var theme = 'system';
   var me = null;
+  var database = 'candor'; // the demo organisation has its own (lib/workspaces.ts)
   try {
     theme = localStorage.getItem('candor:theme') || 'system';
     me = localStorage.getItem('candor:me');
+    if (localStorage.getItem('candor:workspace') === 'demo') database += '-demo';
   } catch (e) {}
   var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia && matchMedia('(prefers-color-scheme: dark)').matches);
   root.classList.add(dark ? 'theme-dark' : 'theme-light');
@@ -23,7 +25,7 @@
   window.candorSnapshot = new Promise(function (resolve) {
     var request;
     try {
-      request = indexedDB.open('candor');
+      request = indexedDB.open(database);
     } catch (e) {
       return resolve(null);
     }
@@ -45,7 +47,7 @@
       var get = db.transaction('snapshots', 'readonly').objectStore('snapshots').get(me);
       get.onsuccess = function () {
         db.close();
-        resolve(get.result && get.result.document ? { me: me, document: get.result.document } : null);
+        resolve(get.result && get.result.document ? { me: me, database: database, document: get.result.document } : null);
       };
       get.onerror = function () {
         db.close();

@@ -1,11 +1,11 @@
 import type { CandorDocument } from '../../core/model/index.ts';
-import type { Backend } from './backend.ts';
+import { COMMANDS, type Backend, type Commands } from './backend.ts';
 
 /**
  * A backend that answers from a stored snapshot until the real workspace has loaded, then hands
- * over: reads switch to the live document, listeners move across and hear one change, and writes
- * made meanwhile wait for it (nothing is written to the snapshot). Lets a page paint and take input
- * before Yjs and zod have loaded.
+ * over: reads switch to the live document, listeners move across and hear one change, and commands
+ * given meanwhile wait for it and resolve with what it stored (nothing is written to the snapshot).
+ * Lets a page paint and take input before Yjs and zod have loaded.
  */
 export function deferredBackend(initial: CandorDocument, ready: Promise<Backend>): Backend {
   let real: Backend | undefined;
@@ -19,7 +19,10 @@ export function deferredBackend(initial: CandorDocument, ready: Promise<Backend>
     () => undefined,
   );
   const live = async (): Promise<Backend> => real ?? ready;
+  const commands = {} as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of COMMANDS) commands[name] = async (...args) => ((await live())[name] as (...a: unknown[]) => Promise<unknown>)(...args);
   return {
+    ...(commands as unknown as Commands),
     current: () => real?.current() ?? initial,
     subscribe(listener) {
       listeners.set(listener, real?.subscribe(listener));
@@ -28,10 +31,6 @@ export function deferredBackend(initial: CandorDocument, ready: Promise<Backend>
         listeners.delete(listener);
       };
     },
-    put: async (collection, record) => (await live()).put(collection, record),
-    checkIn: async (record) => (await live()).checkIn(record),
-    remove: async (collection, id) => (await live()).remove(collection, id),
-    importDocument: async (doc) => (await live()).importDocument(doc),
     spaces: () => real?.spaces?.() ?? new Map(),
     setMe: (me) => real?.setMe?.(me),
     close: () => real?.close(),

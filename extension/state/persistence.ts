@@ -1,13 +1,13 @@
 // Storage of the workspace's spaces, on core/store's IndexedDB layer (the only code that touches
-// IndexedDB): update logs, the snapshot for first paint, backups kept before migrations.
+// IndexedDB): update logs, the snapshot for first paint, backups kept before migrations. Nothing here
+// writes records: the Workspace's commands do (workspace-backend.ts), and this keeps what they wrote.
 import * as Y from 'yjs';
 import { openCandorDB, LocalStore, type CandorDatabase, type UpdateRow } from '../../core/store/idb.ts';
 import { STORAGE_ORIGIN } from '../../core/store/origins.ts';
 import { connectBroadcast } from '../../core/store/broadcast.ts';
-import { MutationOrigin, type Workspace } from '../../core/store/workspace.ts';
-import { APPEND_ONLY, FIELD_LEVEL, appendRecords, hasRecord, spaceOfRecord, writeRecord, type RoutingContext } from '../../core/store/space.ts';
-import { COLLECTIONS, type CandorDocument, type CollectionName, type RecordOf } from '../../core/model/index.ts';
-import { sameValue } from '../../core/io/index.ts';
+import { materialise } from '../../core/store/space.ts';
+import type { Workspace } from '../../core/store/workspace.ts';
+import type { CandorDocument } from '../../core/model/index.ts';
 import type { BackupInfo } from './backend.ts';
 
 export interface Persistence {
@@ -18,53 +18,25 @@ export interface Persistence {
    * and calls `onChange` after any change (`local`: made by this page). Returns the detach function.
    */
   attach(ws: Workspace, onChange: (local: boolean) => void): () => void;
-  /** Resolves when every write so far is committed. */
+  /** Resolves when every write so far is committed (the snapshot follows in a task of its own). */
   flush(): Promise<void>;
-  /** Writes a whole document into the workspace in one step (import, sample). */
-  replaceWith(ws: Workspace, doc: CandorDocument): Promise<void>;
+  /** Writes the first-paint snapshot now. */
+  snapshot(): Promise<void>;
   backups(): Promise<BackupInfo[]>;
-  restoreBackup(ws: Workspace, id: string): Promise<void>;
+  /** The document a backup holds: its spaces' updates, materialised. */
+  backupDocument(id: string): Promise<CandorDocument>;
   close(): void;
 }
 
-/**
- * Writes every record of `doc` that differs from the workspace's into the space it belongs in,
- * one Yjs transaction per space (so each space's change is one stored update). Field-level records
- * are replaced; write-once records (check-ins, comments, kudos, reflections) are appended when new.
- */
-export function writeDocument(ws: Workspace, doc: CandorDocument): number {
-  const current = ws.document;
-  const objectives = new Map(doc.objectives.map((o) => [o.id, o]));
-  const keyResults = new Map(doc.keyResults.map((k) => [k.id, k]));
-  const ctx: RoutingContext = { me: ws.me, objective: (id) => objectives.get(id), keyResult: (id) => keyResults.get(id) };
-  const bySpace = new Map<string, { collection: CollectionName; record: Record<string, unknown> }[]>();
-  for (const collection of COLLECTIONS) {
-    const existing = new Map((current[collection] as { id: string }[]).map((r) => [r.id, r]));
-    for (const record of doc[collection] as RecordOf<typeof collection>[]) {
-      const before = existing.get(record.id);
-      if (before && (APPEND_ONLY.has(collection) || sameValue(before, record))) continue;
-      const space = spaceOfRecord(collection, record, ctx);
-      let list = bySpace.get(space);
-      if (!list) bySpace.set(space, (list = []));
-      list.push({ collection, record: record as Record<string, unknown> });
-    }
-  }
-  let written = 0;
-  for (const [space, records] of bySpace) {
-    const ydoc = ws.space(space);
-    ydoc.transact(() => {
-      for (const { collection, record } of records) {
-        if (FIELD_LEVEL.has(collection)) writeRecord(ydoc, collection, record);
-        else if (!hasRecord(ydoc, collection, record.id as string)) appendRecords(ydoc, collection, [record]);
-        written++;
-      }
-    }, new MutationOrigin('import', ws));
-  }
-  return written;
+export interface PersistenceOptions {
+  /** The IndexedDB database (`candor`, or `candor-demo` for the demo organisation). */
+  database?: string;
+  /** The BroadcastChannel the pages of this workspace share (never the same for two databases). */
+  channel?: string;
 }
 
-export async function openPersistence(): Promise<Persistence> {
-  const db: CandorDatabase = await openCandorDB({ blockedTimeoutMs: 10_000 });
+export async function openPersistence(options: PersistenceOptions = {}): Promise<Persistence> {
+  const db: CandorDatabase = await openCandorDB({ blockedTimeoutMs: 10_000, ...(options.database ? { name: options.database } : {}) });
   let store: LocalStore | undefined;
   let counts: Map<string, number> | undefined;
 
@@ -87,7 +59,7 @@ export async function openPersistence(): Promise<Persistence> {
       store = local;
       const unsubscribe = ws.subscribe((change) => onChange(change.local));
       // Other pages' updates arrive here (and fire the subscription above); ours go to them.
-      const link = connectBroadcast(ws);
+      const link = connectBroadcast(ws, options.channel ? { name: options.channel } : {});
       return () => {
         unsubscribe();
         link.close();
@@ -101,8 +73,7 @@ export async function openPersistence(): Promise<Persistence> {
       // The next new tab's first paint reads this: written in a task after the commit, never delaying it.
       if (local) setTimeout(() => void local.snapshot().catch(() => {}), 0);
     },
-    async replaceWith(ws, doc) {
-      writeDocument(ws, doc);
+    async snapshot() {
       await store?.flush();
       await store?.snapshot();
     },
@@ -113,14 +84,16 @@ export async function openPersistence(): Promise<Persistence> {
         .map((r) => ({ id: String(r.id), at: r.at, reason: r.reason }))
         .reverse();
     },
-    async restoreBackup(_ws, id) {
+    async backupDocument(id) {
       const row = (await db.listBackups()).find((r) => String(r.id) === id);
       if (!row) throw new Error(`no backup ${id}`);
-      await store?.flush().catch(() => {});
-      await db.clear();
-      const updates = (row.data.updates ?? []) as UpdateRow[];
-      await db.append(updates.map((u) => ({ space: u.space, update: u.update instanceof Uint8Array ? u.update : new Uint8Array(u.update as ArrayBuffer) })));
-      for (const s of (row.data.snapshots ?? []) as { key: string; document: CandorDocument; at: string }[]) await db.saveSnapshot(s.key, s.document, s.at);
+      const spaces = new Map<string, Y.Doc>();
+      for (const u of (row.data.updates ?? []) as UpdateRow[]) {
+        let doc = spaces.get(u.space);
+        if (!doc) spaces.set(u.space, (doc = new Y.Doc()));
+        Y.applyUpdate(doc, u.update instanceof Uint8Array ? u.update : new Uint8Array(u.update as ArrayBuffer));
+      }
+      return materialise(spaces, { at: row.at }).document;
     },
     close() {
       db.close();

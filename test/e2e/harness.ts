@@ -65,12 +65,12 @@ export async function launchExtension(userDataDir = newProfile(), options: { lan
   };
 }
 
-/** Runs axe-core on a page and returns its violations (rule id and the first target of each). */
-export async function axeViolations(page: Page): Promise<{ id: string; impact: string | null | undefined; targets: string[]; help: string }[]> {
+/** Runs axe-core on a page (or only on what `within` selects) and returns its violations (rule id and the first targets of each). */
+export async function axeViolations(page: Page, within?: string): Promise<{ id: string; impact: string | null | undefined; targets: string[]; help: string }[]> {
   await page.addScriptTag({ path: resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js') });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+  return page.evaluate(async (within) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document | object, opts: object): Promise<{ violations: { id: string; impact?: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(within ? { include: [[within]] } : document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
+  }, within);
 }

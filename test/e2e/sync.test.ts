@@ -1,59 +1,25 @@
 // The extension and a real Candor team server (sample organisation, on loopback): connect with a
 // token, pick who I am, see my goals from the server, check in, and find the check-in on the server.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { launchExtension, type Loaded } from './harness.ts';
+import { startTeamServer, type TeamServer } from './team-server.ts';
 
-const root = resolve(import.meta.dirname, '../..');
-let server: ChildProcess | undefined;
+let server: TeamServer | undefined;
 let base = '';
 let person = '';
 let token = '';
 let x: Loaded | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'candor-sync-e2e-'));
-
-function startServer(): Promise<void> {
-  return new Promise((ready, fail) => {
-    server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', CANDOR_DB: join(dir, 'server.sqlite'), CANDOR_CONFIG: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`the server did not start:\n${out}`)), 90_000);
-    server.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      const dev = /^\s+([a-z0-9-]+): (candor_\S+)$/m.exec(out);
-      if (listening && dev && out.includes('READY')) {
-        clearTimeout(timer);
-        base = listening[1]!;
-        person = dev[1]!;
-        token = dev[2]!;
-        ready();
-      }
-    });
-    server.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    server.on('exit', (code) => fail(new Error(`the server exited (${code}):\n${out}`)));
-  });
-}
 
 describe('the extension with a team server', () => {
   beforeAll(async () => {
-    await startServer();
-    x = await launchExtension(join(dir, 'profile'));
+    server = await startTeamServer();
+    ({ base, person, token } = server);
+    x = await launchExtension(join(server.dir, 'profile'));
   });
   afterAll(async () => {
     await x?.close();
-    if (server && server.exitCode === null) {
-      server.removeAllListeners('exit');
-      server.kill('SIGTERM');
-      await new Promise((r) => server!.once('exit', r));
-    }
-    rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   it('connects, shows my goals from the server, and a check-in from the popup reaches the server', async () => {

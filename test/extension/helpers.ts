@@ -1,11 +1,18 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { Persistence } from '../../extension/state/persistence.ts';
-import { documentToSpaces } from '../../core/store/space.ts';
+import { Workspace } from '../../core/store/workspace.ts';
+import { applyDocument } from '../../core/store/apply.ts';
 import type { CandorDocument } from '../../core/model/index.ts';
 
-/** A persistence double that keeps spaces in memory (for state tests without IndexedDB). */
+/**
+ * A persistence double that keeps spaces in memory (for state tests without IndexedDB). The initial
+ * document is written the one way records are written: the Workspace's commands (applyDocument).
+ */
 export function memoryPersistence(initial?: CandorDocument): Persistence & { writes: number } {
-  const stored = initial ? documentToSpaces(initial) : new Map<string, Y.Doc>();
+  const seeded = new Workspace({ me: 'seed' });
+  if (initial) applyDocument(seeded, initial);
+  const stored: Map<string, Y.Doc> = new Map(seeded.spaces);
+  seeded.destroy();
   const self = {
     writes: 0,
     async load() {
@@ -18,16 +25,13 @@ export function memoryPersistence(initial?: CandorDocument): Persistence & { wri
       });
     },
     async flush() {},
-    async replaceWith(ws: { spaces: Map<string, Y.Doc>; addSpace(id: string, d?: Y.Doc): Y.Doc }, doc: CandorDocument) {
-      for (const [id, fresh] of documentToSpaces(doc)) {
-        const target = ws.spaces.get(id) ?? ws.addSpace(id);
-        Y.applyUpdate(target, Y.encodeStateAsUpdate(fresh));
-      }
-    },
+    async snapshot() {},
     async backups() {
       return [];
     },
-    async restoreBackup() {},
+    async backupDocument(): Promise<CandorDocument> {
+      throw new Error('no backups in memory');
+    },
     close() {},
   };
   return self as unknown as Persistence & { writes: number };

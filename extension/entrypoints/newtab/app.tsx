@@ -8,7 +8,7 @@ import { unfinished, type ObjectiveView, type PulseItem } from '../../state/deri
 import { NewTabLayout } from './layout.tsx';
 import { t } from '../../lib/i18n.ts';
 import { formatScore } from '../../lib/format.ts';
-import { openApp, FirstRun, SyncBadge } from '../../components/shell.tsx';
+import { openApp, FirstRun, SyncBadge, DemoNotice, backToMine } from '../../components/shell.tsx';
 import type { GoalsActions } from '../../components/goals.tsx';
 import '../../components/widgets.ts';
 import { uiLanguage } from '../../lib/i18n.ts';
@@ -38,6 +38,7 @@ function NewTab() {
   if (!state.me.value || view.objectives.length === 0) {
     return (
       <div class="page newtab">
+        <DemoNotice />
         <FirstRun />
       </div>
     );
@@ -67,6 +68,7 @@ function NewTab() {
       now={now}
       actions={actions}
       renderKudos={(item) => <KudosButton item={item} />}
+      demo={state.demo.value ? { onLeave: () => void backToMine(state) } : undefined}
       top={
         <>
           <SyncBadge />

@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import type { GoalsView, PulseItem } from '../../state/derive.ts';
 import { CycleHeader, GoalsList, type GoalsActions } from '../../components/goals.tsx';
 import { t } from '../../lib/i18n.ts';
+import { DemoBanner } from '../../components/demo-banner.tsx';
 import { relativeTime, formatValue } from '../../lib/format.ts';
 
 export interface LayoutProps {
@@ -16,11 +17,14 @@ export interface LayoutProps {
   top?: ComponentChildren;
   /** Under the goals (full app: nothing-yet state, links). */
   bottom?: ComponentChildren;
+  /** The demo organisation is shown: the notice on top (with the way back, once the app has loaded). */
+  demo?: { onLeave?: (() => void) | undefined } | undefined;
 }
 
-export function NewTabLayout({ view, pulse, now, actions, renderKudos, top, bottom }: LayoutProps) {
+export function NewTabLayout({ view, pulse, now, actions, renderKudos, top, bottom, demo }: LayoutProps) {
   return (
     <div class="page newtab">
+      {demo ? <DemoBanner onLeave={demo.onLeave} /> : null}
       <header class="top">
         {view.cycle ? <CycleHeader view={view.cycle} /> : <h1>{t('extName')}</h1>}
         <nav class="links" aria-label={t('navLabel')}>

@@ -7,20 +7,15 @@ import { render } from 'preact';
 import { scoreDocument } from '../../../core/scoring/index.ts';
 import { goalsView, pulse, cycleToShow, documentForMe } from '../../state/derive.ts';
 import { snapshotOf } from '../../lib/snapshot.ts';
+import { DATABASES, mirroredWorkspace } from '../../lib/workspaces.ts';
 import { NewTabLayout } from './layout.tsx';
 
-const ME_MIRROR = 'candor:me';
-
 async function firstPaint(root: HTMLElement): Promise<boolean> {
-  let me: string | null = null;
-  try {
-    me = localStorage.getItem(ME_MIRROR);
-  } catch {
-    return false;
-  }
+  // The active workspace (mine, or the demo organisation with its own database), as the mirrors say.
+  const { kind, me } = mirroredWorkspace();
   if (!me) return false;
   performance.mark('candor:first-paint-start');
-  const doc = await snapshotOf(me);
+  const doc = await snapshotOf(me, DATABASES[kind]);
   performance.mark('candor:snapshot-read');
   if (!doc) return false;
   const now = new Date();
@@ -31,7 +26,7 @@ async function firstPaint(root: HTMLElement): Promise<boolean> {
   const view = goalsView(mine, scoreDocument(mine, { at: now }), me, now, doc);
   performance.mark('candor:scored');
   if (!view.objectives.length) return false;
-  render(<NewTabLayout view={view} pulse={pulse(doc, [], me)} now={now} />, root);
+  render(<NewTabLayout view={view} pulse={pulse(doc, [], me)} now={now} demo={kind === 'demo' ? {} : undefined} />, root);
   // Marked in the frame that shows them, and the full app starts loading only after that frame.
   await nextFrame();
   performance.mark('candor:goals-painted');

@@ -1,8 +1,11 @@
 // Options → data: export (JSON, CSV, Markdown), import with a preview before anything is written,
-// and the automatic backups kept before storage migrations.
+// the demo organisation, and the automatic backups kept before storage migrations. Import and restore
+// are one operation (core/store/apply.ts, through the Workspace's commands).
 import { useEffect, useState } from 'preact/hooks';
 import { exportJson, exportCsv, exportMarkdown, planImport, type ImportPlan } from '../../../core/io/index.ts';
 import { COLLECTIONS } from '../../../core/model/index.ts';
+import { summaryTotals } from '../../../core/store/apply.ts';
+import { openDemo } from '../../state/demo.ts';
 import { useAppState } from '../../state/app-state.ts';
 import type { BackupInfo } from '../../state/backend.ts';
 import { t } from '../../lib/i18n.ts';
@@ -25,6 +28,7 @@ export function DataSection() {
       <h2 id="data-title">{t('sectionData')}</h2>
       <ExportPanel />
       <ImportPanel />
+      <DemoPanel />
       <BackupsPanel />
     </section>
   );
@@ -76,8 +80,8 @@ function ImportPanel() {
     if (!plan) return;
     setBusy(true);
     try {
-      await state.actions.importDocument(plan.plan.document);
-      setDone(t('importDone', plan.name));
+      const totals = summaryTotals(await state.actions.importDocument(plan.plan.document));
+      setDone(`${t('importDone', plan.name)} ${t('importSummary', totals.created, totals.changed, totals.moved)}`);
       setPlan(null);
     } catch (e) {
       setError(t('importFailed', (e as Error).message));
@@ -152,6 +156,45 @@ function ImportPanel() {
   );
 }
 
+/** The sample organisation, as a demo workspace of its own: offered at any time, never synced. */
+function DemoPanel() {
+  const state = useAppState();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  return (
+    <div class="card stack" aria-labelledby="demo-title">
+      <h3 id="demo-title">{t('demoTitle')}</h3>
+      <p class="muted">{t('demoIntro')}</p>
+      <div class="row">
+        <button
+          type="button"
+          id="open-demo"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError('');
+            try {
+              await openDemo(state);
+              location.reload();
+            } catch (e) {
+              setError((e as Error).message);
+              setBusy(false);
+            }
+          }}
+        >
+          {state.demo.value ? t('demoReset') : t('demoOpen')}
+        </button>
+        {busy ? <span role="status">{t('demoOpening')}</span> : null}
+      </div>
+      {error ? (
+        <p class="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 function BackupsPanel() {
   const state = useAppState();
   const [backups, setBackups] = useState<BackupInfo[] | null>(null);
@@ -177,10 +220,12 @@ function BackupsPanel() {
               aria-label={t('restoreNamed', when(b.at))}
               onClick={async () => {
                 if (!confirm(t('restoreConfirm', when(b.at)))) return;
-                await state.backend.restoreBackup?.(b.id);
-                setStatus(t('restored'));
-                // The workspace in memory predates the backup: start again from storage.
-                setTimeout(() => location.reload(), 600);
+                try {
+                  await state.actions.restoreBackup(b.id);
+                  setStatus(t('restored'));
+                } catch (e) {
+                  setStatus(t('importFailed', (e as Error).message));
+                }
               }}
             >
               {t('restore')}

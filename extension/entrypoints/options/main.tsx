@@ -3,7 +3,7 @@ import './options.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { AppStateContext } from '../../state/app-state.ts';
-import { openApp } from '../../components/shell.tsx';
+import { openApp, DemoNotice } from '../../components/shell.tsx';
 import { t, type MessageKey } from '../../lib/i18n.ts';
 import { OkrSection } from './okrs.tsx';
 import { AlignmentSection } from './alignment.tsx';
@@ -39,10 +39,15 @@ function Options() {
   const [{ section, objective }, setSection] = useState(currentSection());
   useEffect(() => {
     const onHash = () => setSection(currentSection());
+    // The hash may have changed between the first render and this effect (a link followed while the
+    // page was loading): read it again now that nothing can be missed.
+    onHash();
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
   return (
+    <>
+    <DemoNotice />
     <div class="options">
       <nav aria-label={t('optionsTitle')}>
         <h1>{t('optionsTitle')}</h1>
@@ -68,6 +73,7 @@ function Options() {
         {section === 'appearance' ? <AppearanceSection /> : null}
       </main>
     </div>
+    </>
   );
 }
 

@@ -4,6 +4,7 @@ import type { Person, Team } from '../../../core/model/index.ts';
 import { useAppState } from '../../state/app-state.ts';
 import { t } from '../../lib/i18n.ts';
 import { newId } from '../../lib/format.ts';
+import { withMe } from '../../lib/settings.ts';
 import { Field, validate, inputValue, type FieldErrors } from './form.tsx';
 
 export function IdentitySection() {
@@ -22,7 +23,7 @@ export function IdentitySection() {
             value={me}
             onChange={async (e) => {
               const id = inputValue(e);
-              await state.actions.persistSettings({ ...state.settings.value, me: id || undefined });
+              await state.actions.persistSettings(withMe(state.settings.value, id || undefined));
               setSaved(t('saved'));
             }}
           >

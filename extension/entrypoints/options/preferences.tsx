@@ -96,8 +96,9 @@ export function ServerSection() {
     <section id="server" aria-labelledby="server-title" class="card stack">
       <h2 id="server-title">{t('sectionServer')}</h2>
       <p class="muted">{t('serverIntro')}</p>
+      {state.demo.value ? <p class="notice">{t('demoServerPaused')}</p> : null}
       <SyncBadge />
-      <form onSubmit={connect} class="row form-row" noValidate>
+      <form hidden={state.demo.value} onSubmit={connect} class="row form-row" noValidate>
         <Field id="server-url" label={t('serverUrl')} error={errors.url}>
           {(a) => <input {...a} type="url" class="wide" placeholder="https://okr.example.com" value={url} onInput={(e) => setUrl(inputValue(e))} />}
         </Field>

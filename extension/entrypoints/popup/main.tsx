@@ -8,6 +8,7 @@ import { AppStateContext, createAppState, type AppState } from '../../state/app-
 import { deferredBackend } from '../../state/deferred-backend.ts';
 import type { Backend } from '../../state/backend.ts';
 import { snapshotOf } from '../../lib/snapshot.ts';
+import { DATABASES, mirroredWorkspace } from '../../lib/workspaces.ts';
 import { t } from '../../lib/i18n.ts';
 import type { Settings } from '../../lib/settings.ts';
 import { Popup } from './popup.tsx';
@@ -26,18 +27,19 @@ function show(state: AppState, empty: ComponentType) {
 }
 
 async function fromSnapshot(): Promise<boolean> {
-  let me: string | null = null;
-  try {
-    me = localStorage.getItem('candor:me');
-  } catch {
-    return false;
-  }
-  const doc = me ? await snapshotOf(me) : null;
+  const { kind, me } = mirroredWorkspace();
+  const doc = me ? await snapshotOf(me, DATABASES[kind]) : null;
   if (!me || !doc) return false;
   let handOver!: (b: Backend) => void;
   const ready = new Promise<Backend>((resolve) => (handOver = resolve));
   // Until the stored settings load, what first paint needs: who I am (the rest is not used here).
-  const settings: Settings = { me, theme: 'system', reminders: { enabled: true, everyWeeks: 1, weekday: 1, hour: 9 }, feeds: [], celebrated: [] };
+  const settings: Settings = {
+    theme: 'system',
+    reminders: { enabled: true, everyWeeks: 1, weekday: 1, hour: 9 },
+    feeds: [],
+    celebrated: [],
+    ...(kind === 'demo' ? { workspace: 'demo', demo: { me } } : { workspace: 'mine', me }),
+  };
   const state = createAppState({ backend: deferredBackend(doc, ready), settings, saveSettings, onDocumentChanged: tellWorker });
   if (state.goals.value.objectives.length === 0) {
     state.dispose();

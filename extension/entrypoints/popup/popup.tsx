@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { useAppState } from '../../state/app-state.ts';
 import { isDue } from '../../state/derive.ts';
 import { CheckInForm } from '../../components/checkin-form.tsx';
+import { DemoBanner } from '../../components/demo-banner.tsx';
 import { t } from '../../lib/i18n.ts';
 import { formatScore, relativeTime, statusLabel } from '../../lib/format.ts';
 
@@ -14,6 +15,8 @@ export function Popup({ empty: Empty }: { empty: ComponentType }) {
   const now = state.now.value;
   if (!state.me.value || state.goals.value.objectives.length === 0) return <Empty />;
   return (
+    <>
+    {state.demo.value ? <DemoBanner onLeave={() => void state.actions.persistSettings({ ...state.settings.value, workspace: 'mine' }).then(() => location.reload())} /> : null}
     <main class="popup">
       <header class="row">
         <h1>{t('popupHeading')}</h1>
@@ -51,8 +54,9 @@ export function Popup({ empty: Empty }: { empty: ComponentType }) {
                 milestonesDone={state.milestonesDone.value.get(row.keyResult.id)?.milestonesDone ?? []}
                 autoFocus={i === 0}
                 onSave={async (draft) => {
-                  await state.actions.checkIn(draft);
-                  performance.mark('candor:checkin-committed');
+                  const stored = await state.actions.checkIn(draft);
+                  // The check-in as stored (its id is the store's): benchmarks and tests read it here.
+                  performance.mark('candor:checkin-committed', { detail: { id: stored.id } });
                   setSaved(t('savedCheckIn', row.keyResult.title));
                 }}
               />
@@ -69,5 +73,6 @@ export function Popup({ empty: Empty }: { empty: ComponentType }) {
         </a>
       </footer>
     </main>
+    </>
   );
 }

@@ -302,6 +302,19 @@ export class CandorDatabase {
     return this.db.getAll('backups');
   }
 
+  /** Removes one space's log (the server refused what it held; it is reloaded from the server). */
+  async dropSpace(space: SpaceId): Promise<void> {
+    this.guard('drop a space');
+    try {
+      const tx = this.db.transaction('updates', 'readwrite');
+      const keys = await tx.store.index('space').getAllKeys(space);
+      for (const key of keys) void tx.store.delete(key).catch(() => {});
+      await tx.done;
+    } catch (e) {
+      throw toStorageError(e, 'reload a space from the server');
+    }
+  }
+
   /** Removes every space's log, snapshots and settings (backups stay). */
   async clear(): Promise<void> {
     this.guard('clear');

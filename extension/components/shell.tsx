@@ -127,14 +127,22 @@ export function FirstRun() {
 export function SyncBadge() {
   const state = useAppState();
   const s = state.sync.value;
+  const refused = state.refusal.value;
   if (s.state === 'local') return null;
   const label =
     s.state === 'synced' ? t('syncSynced') : s.state === 'connecting' ? t('syncConnecting') : s.state === 'offline' ? t('syncOffline') : t('syncError', s.reason);
   return (
-    <p class={`sync sync-${s.state}`} role="status">
-      {label}
-      {s.state === 'offline' && s.reason ? ` (${s.reason})` : ''}
-    </p>
+    <>
+      <p class={`sync sync-${s.state}`} role="status">
+        {label}
+        {s.state === 'offline' && s.reason ? ` (${s.reason})` : ''}
+      </p>
+      {refused && (
+        <p class="sync sync-refused" role="alert" id="sync-refused">
+          {t('syncRefused', refused.space, refused.reason.replace(/^refused by the server:\s*/, ''))}
+        </p>
+      )}
+    </>
   );
 }
 

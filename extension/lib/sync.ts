@@ -40,7 +40,29 @@ export async function startSync(state: AppState): Promise<void> {
     state.backend.ensureSpaces?.(wanted());
     const initial = new Map(state.backend.spaces());
     const synced = new Set(initial.keys());
-    const conn = connectSpaces({ url: server.url, token: server.token, spaces: initial });
+    const resetting = new Set<string>();
+    const conn: SpaceConnection = connectSpaces({
+      url: server.url,
+      token: server.token,
+      spaces: initial,
+      // The server refused a write to this space: say why, reload it from the server, and write again
+      // what of mine it did not get (through the commands, so what it refused stays refused).
+      onRefused: (space, reason) => {
+        state.refusal.value = { space, reason, at: Date.now() };
+        if (resetting.has(space) || !state.backend.resetSpace) return;
+        resetting.add(space);
+        void (async () => {
+          try {
+            const { doc, replay } = await state.backend.resetSpace!(space);
+            conn.add(space, doc);
+            await conn.whenSynced(15_000).catch(() => undefined);
+            await replay();
+          } finally {
+            resetting.delete(space);
+          }
+        })();
+      },
+    });
     connection = conn;
     stopStatus = conn.subscribe((s) => (state.sync.value = toSyncState(s)));
     // Spaces that appear later (the people list arrives, a new team, a first objective) join the same connection.

@@ -39,6 +39,8 @@ export function createAppState(options: AppStateOptions) {
   const now: Signal<Date> = signal(clock());
   const feeds: Signal<FeedDocument[]> = signal([]);
   const sync: Signal<SyncState> = signal({ state: 'local' });
+  /** The last write the team server refused: which space, and why, in its words. */
+  const refusal: Signal<{ space: string; reason: string; at: number } | null> = signal(null);
 
   /** Who I am in the workspace shown (mine, or the demo organisation). */
   const me = computed(() => activeWorkspace(settings.value).me);
@@ -215,6 +217,7 @@ export function createAppState(options: AppStateOptions) {
     now,
     feeds,
     sync,
+    refusal,
     me,
     demo,
     person,

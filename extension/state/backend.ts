@@ -57,6 +57,14 @@ export interface Backend extends Commands {
   ensureSpaces?(ids: readonly string[]): void;
   /** Called when a new space is created locally (so sync can add it). */
   onSpaceAdded?(listener: (id: string, doc: Y.Doc) => void): () => void;
+  /**
+   * The server refused an update to this space: drop the local copy (memory and storage) for an empty
+   * one the server fills again. `replay()`, called once that copy is synced, writes again — through the
+   * commands, so the rule holds — the check-ins, comments, kudos and reflections of mine that the old
+   * copy held and the server does not: honest work made next to a refused write is not lost. It
+   * returns how many it wrote.
+   */
+  resetSpace?(id: string): Promise<{ doc: Y.Doc; replay: () => Promise<number> }>;
   /** Backups kept before storage migrations, newest first. */
   backups?(): Promise<BackupInfo[]>;
   /** The document a backup holds (restoring it is `applyDocument(doc, { mode: 'replace' })`). */

@@ -13,6 +13,8 @@ import type { BackupInfo } from './backend.ts';
 export interface Persistence {
   /** Every stored space. */
   load(): Promise<Map<string, Y.Doc>>;
+  /** Forgets what is stored of one space (after everything queued is written). */
+  dropSpace(space: string): Promise<void>;
   /**
    * Persists every update of the workspace (and its snapshot), applies updates other pages write,
    * and calls `onChange` after any change (`local`: made by this page). Returns the detach function.
@@ -53,6 +55,10 @@ export async function openPersistence(options: PersistenceOptions = {}): Promise
         spaces.set(space, doc);
       }
       return spaces;
+    },
+    async dropSpace(space) {
+      await store?.flush().catch(() => undefined);
+      await db.dropSpace(space);
     },
     attach(ws, onChange) {
       const local = new LocalStore(ws, db, { snapshotDelayMs: 400 }, counts);

@@ -2,7 +2,10 @@
 // notifications from other pages. It exposes the Workspace's typed commands and nothing else that
 // writes: every command resolves, once committed, with what the Workspace returned — the record as
 // stored. Import, the sample and restore are `applyDocument` (core/store/apply.ts), built from them.
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
+import type { CollectionName } from '../../core/model/index.ts';
+import { materialiseOne } from '../../core/store/materialise.ts';
+import { Directory } from '../../core/rules/directory.ts';
 import { Workspace } from '../../core/store/workspace.ts';
 import { applyDocument } from '../../core/store/apply.ts';
 import { COMMANDS, type Backend, type Commands } from './backend.ts';
@@ -24,7 +27,18 @@ export interface OpenBackendOptions {
   persistence?: Persistence;
 }
 
-export type WorkspaceBackend = Backend & Required<Pick<Backend, 'spaces' | 'ensureSpaces' | 'onSpaceAdded' | 'backups' | 'backupDocument' | 'setMe' | 'persisted'>> & { workspace(): Workspace };
+export type WorkspaceBackend = Backend & Required<Pick<Backend, 'spaces' | 'ensureSpaces' | 'onSpaceAdded' | 'resetSpace' | 'backups' | 'backupDocument' | 'setMe' | 'persisted'>> & { workspace(): Workspace };
+
+/** The write-once records of mine a space's copy holds, readable ones only (for {@link Backend.resetSpace}). */
+function ownWriteOnce(space: string, doc: Y.Doc, me: string): { collection: CollectionName; record: Record<string, unknown> }[] {
+  const out: { collection: CollectionName; record: Record<string, unknown> }[] = [];
+  const { records } = materialiseOne(space, doc, Directory.personal());
+  for (const collection of ['checkIns', 'reflections', 'comments', 'kudos'] as const) {
+    const field = collection === 'kudos' ? 'fromId' : 'authorId';
+    for (const r of records[collection] as unknown as Record<string, unknown>[]) if (r[field] === me) out.push({ collection, record: r });
+  }
+  return out;
+}
 
 /** Opens the workspace from storage. Each command resolves only once it is committed. */
 export async function openBackend(options: OpenBackendOptions = {}): Promise<WorkspaceBackend> {
@@ -103,6 +117,33 @@ export async function openBackend(options: OpenBackendOptions = {}): Promise<Wor
     onSpaceAdded(listener) {
       spaceListeners.add(listener);
       return () => spaceListeners.delete(listener);
+    },
+    async resetSpace(id) {
+      const old = ws.spaces.get(id);
+      const mine = old ? ownWriteOnce(id, old, ws.me) : [];
+      await persistence.dropSpace(id);
+      const fresh = new Y.Doc();
+      ws.removeSpace(id);
+      ws.addSpace(id, fresh);
+      old?.destroy();
+      notify();
+      return {
+        doc: fresh,
+        replay: () =>
+          write((w) => {
+            let n = 0;
+            for (const { collection, record } of mine) {
+              if (w.find(collection, record.id as string)) continue;
+              try {
+                w.importRecord(collection, record as never);
+                n++;
+              } catch {
+                // The rule refuses it (the refused write itself, or one the server would refuse again): not rewritten.
+              }
+            }
+            return n;
+          }),
+      };
     },
     backups: () => persistence.backups(),
     backupDocument: (id) => persistence.backupDocument(id),

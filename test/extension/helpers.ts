@@ -18,6 +18,9 @@ export function memoryPersistence(initial?: CandorDocument): Persistence & { wri
     async load() {
       return stored;
     },
+    async dropSpace(space: string) {
+      stored.delete(space);
+    },
     attach(ws: { subscribe(fn: (c: { local: boolean }) => void): () => void }, onChange: (local: boolean) => void) {
       return ws.subscribe((change) => {
         self.writes++;

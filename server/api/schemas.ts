@@ -65,7 +65,9 @@ export function parseBody<S extends z.ZodMiniType>(schema: S, input: unknown): {
     if (issue.code !== 'unrecognized_keys') continue;
     const at = issue.path.map(String);
     for (const key of issue.keys) {
-      const path = [...at, key].join('.');
+      // A key that is not a plain name is written as ["…"], so even "" names a field.
+      const name = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : `[${JSON.stringify(key)}]`;
+      const path = at.length ? `${at.join('.')}${name.startsWith('[') ? '' : '.'}${name}` : name;
       errors.push({ path, message: at.length === 0 && SERVER_FIELDS.has(key) ? 'is set by the server (from who you are and when); leave it out' : 'is not a field of this record' });
     }
   }

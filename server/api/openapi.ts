@@ -253,6 +253,13 @@ export function openApiDocument(): Json {
         responses: { '200': html('The page.'), '404': problem('No such widget.') },
       },
     },
+    '/embed/embed.js': {
+      get: {
+        summary: "The embed pages' script: writes what the check-in form and kudos button emit, with the CSRF token; offers sign-in in a popup",
+        security: [],
+        responses: { '200': { description: 'ES module.', content: { 'text/javascript': { schema: { type: 'string' } } } } },
+      },
+    },
     '/widgets/candor-widgets.js': {
       get: {
         summary: 'The single-file widget bundle',

@@ -25,6 +25,11 @@ export class CandorUnavailableError extends CandorRateLimitError {
 
 const LOOPBACK_HTTP = /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/;
 const MAX_CACHED = 10_000;
+/**
+ * How long a connection may reuse a verified JWT before it is checked again against the key set as
+ * last fetched (cheap: a lookup), so a key the provider rotated out stops signing anyone in at once.
+ */
+const REVALIDATE_MS = 1000;
 
 export interface Verified {
   person: string;
@@ -81,6 +86,11 @@ export class OidcSignIn {
     return found.catch((e: unknown) => {
       throw new CandorUnavailableError(`unavailable: the identity provider's discovery document could not be read (${(e as Error).message}); retry in 5 s`, 5);
     });
+  }
+
+  /** The key ids the provider's key set lists now (as last fetched). */
+  listedKeys(): Set<string> {
+    return new Set((this.jwks?.jwks()?.keys ?? []).map((k) => k.kid ?? ''));
   }
 
   /** Whether a token is a JWT this provider could have signed (an asymmetric algorithm we accept). */
@@ -166,6 +176,11 @@ export class OidcSignIn {
         idTokenExpected: true,
       });
       claims = tokens.claims() as Record<string, unknown> | undefined;
+      // Providers that keep scope claims out of the ID token (oidc-provider, some Keycloak setups) give them at userinfo.
+      if (claims && this.config.claim === 'email' && typeof claims.email !== 'string' && tokens.access_token && configuration.serverMetadata().userinfo_endpoint) {
+        const info = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub as string);
+        claims = { ...info, ...claims, email: info.email, ...(info.email_verified !== undefined ? { email_verified: info.email_verified } : {}) };
+      }
     } catch (e) {
       throw new CandorAuthError(`sign-in-failed: ${(e as Error).message}`);
     }
@@ -215,10 +230,11 @@ function joseRefusal(e: unknown): CandorAuthError {
  * The server's {@link Authenticator} with the identity provider's JWTs added: a token whose header
  * names an asymmetric algorithm goes to the provider's keys (asynchronously, as scrypt checks do, with
  * the same failure budgets); everything else is checked as before. A verified JWT is remembered (by
- * digest) until it expires, so one client signing in to many spaces is verified once.
+ * digest) until it expires, so one client signing in to many spaces is verified once; each reuse
+ * checks that its key is still listed.
  */
 export class OidcAuthenticator extends Authenticator {
-  private readonly known = new Map<string, { person: string; until: number }>();
+  private readonly known = new Map<string, { person: string; until: number; kid: string }>();
 
   constructor(
     config: ServerConfig,
@@ -230,8 +246,10 @@ export class OidcAuthenticator extends Authenticator {
 
   override quick(token: string | null | undefined): ReturnType<Authenticator['quick']> {
     if (!token || token.length > 8192 || !this.oidc.claimsToken(token)) return super.quick(token);
-    const known = this.known.get(digest(token));
-    if (known && Date.now() < known.until) return { person: known.person, until: known.until };
+    const key = digest(token);
+    const known = this.known.get(key);
+    if (known && Date.now() < known.until && this.oidc.listedKeys().has(known.kid)) return { person: known.person, until: Math.min(known.until, Date.now() + REVALIDATE_MS) };
+    if (known) this.known.delete(key);
     return undefined; // needs the provider's keys: slow()
   }
 
@@ -239,14 +257,21 @@ export class OidcAuthenticator extends Authenticator {
     if (!this.oidc.claimsToken(token)) return super.slow(token);
     return this.oidc.verifyBearer(token).then((v) => {
       if (this.known.size >= MAX_CACHED) this.known.delete(this.known.keys().next().value!);
-      this.known.set(digest(token), { person: v.person, until: v.until });
+      let kid = '';
+      try {
+        kid = decodeProtectedHeader(token).kid ?? '';
+      } catch {
+        // verified, so it decodes
+      }
+      this.known.set(digest(token), { person: v.person, until: v.until, kid });
       return v.person;
     });
   }
 
   /** When a token verified by {@link slow} stops signing anyone in (SignIn remembers it no longer). */
   expiryOf(token: string): number | undefined {
-    return this.known.get(digest(token))?.until;
+    const until = this.known.get(digest(token))?.until;
+    return until === undefined ? undefined : Math.min(until, Date.now() + REVALIDATE_MS);
   }
 }
 

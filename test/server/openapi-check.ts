@@ -10,7 +10,7 @@ type Schema = Record<string, unknown> | boolean;
 const KNOWN = new Set([
   'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'items', 'minItems', 'maxItems',
   'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'format',
-  'oneOf', 'anyOf', 'allOf', '$ref', 'description', 'default', 'title', 'examples',
+  'oneOf', 'anyOf', 'allOf', '$ref', '$defs', 'description', 'default', 'title', 'examples',
 ]);
 
 export interface SchemaError {
@@ -110,7 +110,9 @@ interface Operation {
 /** The operation of the spec a request reaches: its path template and method. */
 function operationOf(spec: Record<string, unknown>, method: string, pathname: string): { template: string; op: Operation } | undefined {
   const paths = spec.paths as Record<string, Record<string, Operation>>;
-  for (const [template, item] of Object.entries(paths)) {
+  // Concrete paths before templated ones, as OpenAPI says.
+  const entries = Object.entries(paths).sort(([a], [b]) => Number(a.includes('{')) - Number(b.includes('{')));
+  for (const [template, item] of entries) {
     const re = new RegExp('^' + template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$');
     if (!re.test(pathname)) continue;
     const op = item[method.toLowerCase()];

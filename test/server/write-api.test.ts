@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import type { CandorDocument } from '../../core/model/index.ts';
 import { checkInIds, client, docUntil, prepare, startServer, storedSpace, tempDir, testConfig, TOKENS, type RunningServer, type Who } from './harness.ts';
 import { checkedFetch } from './openapi-check.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const ORIGIN = 'https://intranet.example.com';
 
@@ -38,13 +40,16 @@ describe('HTTP write API', () => {
   let tmp: ReturnType<typeof tempDir>;
   let server: RunningServer;
   let dbPath: string;
+  let bundle: string;
   let a: ReturnType<typeof api>;
 
   beforeAll(async () => {
     tmp = tempDir();
-    const setup = prepare(tmp.dir, testConfig({ limits: { writesPerMinute: 100_000, maxBodyBytes: 8192 } }));
+    const setup = prepare(tmp.dir, testConfig({ limits: { writesPerMinute: 100_000, maxBodyBytes: 8192 }, embed: { frameAncestors: ['https://teams.microsoft.com', 'https://*.sharepoint.com'] } }));
     dbPath = setup.dbPath;
-    server = await startServer(setup);
+    bundle = join(tmp.dir, 'candor-widgets.js');
+    writeFileSync(bundle, 'export const candor = "widgets";\n');
+    server = await startServer(setup, { env: { CANDOR_WIDGETS_BUNDLE: bundle } });
     a = api(server);
   });
   afterAll(async () => {
@@ -235,6 +240,33 @@ describe('HTTP write API', () => {
     const allowed = await a.post('/v1/comments', { target: { kind: 'objective', id: 'alice-public' }, text: 'from the intranet' }, 'alice', { Origin: ORIGIN });
     expect(allowed.status).toBe(201);
     expect(allowed.headers.get('access-control-expose-headers')).toContain('Location');
+  });
+
+  it('embeds: one page per widget, known attributes only and escaped, the bundle from this server, frame-ancestors from the config', async () => {
+    const page = await a.call('GET', '/embed/candor-team-board?team-id=team-a%22%3E%3Cscript%3Ealert(1)%3C/script%3E&live&onload=alert(1)&src=https://evil.example/doc');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('<candor-team-board src="/v1/document" live team-id="team-a&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"></candor-team-board>');
+    expect(page.text).not.toContain('onload');
+    expect(page.text).not.toContain('evil.example');
+    expect(page.text).toContain('<script type="module" src="/widgets/candor-widgets.js"></script>');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain('frame-ancestors https://teams.microsoft.com https://*.sharepoint.com');
+    expect(csp).not.toContain('unsafe-inline');
+    for (const tag of ['candor-progress', 'candor-key-result', 'candor-objective', 'candor-alignment-tree', 'candor-checkin-feed', 'candor-team-board', 'candor-checkin-form', 'candor-sparkline']) {
+      expect((await a.call('GET', `/embed/${tag}`)).status, tag).toBe(200);
+    }
+    expect((await a.call('GET', '/embed/candor-nope')).status).toBe(404);
+    const js = await a.call('GET', '/widgets/candor-widgets.js');
+    expect(js.status).toBe(200);
+    expect(js.text).toContain('candor');
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(js.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await a.call('GET', '/widgets/candor-widgets.js', { headers: { 'If-None-Match': js.headers.get('etag')! } })).status).toBe(304);
+    const script = await a.call('GET', '/embed/embed.js');
+    expect(script.text).toContain('X-Candor-CSRF');
   });
 
   it('fuzzed bodies: never a 5xx, nothing stored unless 201, every error names a field', async () => {

@@ -3,7 +3,7 @@
 // authorization-code flow with PKCE ending in a session cookie whose writes need an allowed Origin and
 // the CSRF token. Every answer is checked against /v1/openapi.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkInIds, client, docUntil, freePort, prepare, startServer, tempDir, testConfig, TOKENS, type RunningServer } from './harness.ts';
+import { checkInIds, client, docUntil, freePort, prepare, startServer, tempDir, testConfig, TOKENS, until, type RunningServer } from './harness.ts';
 import { checkedFetch } from './openapi-check.ts';
 import { AUDIENCE, CLIENT_ID, CLIENT_SECRET, startOidcProvider, USERS, type TestProvider } from './oidc.ts';
 
@@ -63,6 +63,14 @@ describe('sign-in with OpenID Connect', () => {
       const doc = await (await http.fetch('/v1/document', { headers: { Authorization: `Bearer ${token}` } })).json();
       expect(doc.checkIns.some((c: { id: string }) => c.id === record.id)).toBe(true);
       await docUntil(bob.doc('person:alice'), () => checkInIds(bob.doc('person:alice')).includes(record.id), 8000, 'the check-in on the WebSocket');
+      // The same JWT signs a WebSocket in (the provider token), as tokens do.
+      const live = client(server.url, token, ['person:alice']);
+      try {
+        await until(live.conn, (st) => st.state === 'synced', 8000, 'a WebSocket signed in with the JWT');
+        expect(checkInIds(live.doc('person:alice'))).toContain(record.id);
+      } finally {
+        live.conn.destroy();
+      }
       // The RS256 key signs too.
       const rs = await jwt({}, { kid: provider.keys.find((k) => k.alg === 'RS256')!.kid });
       expect((await http.fetch('/v1/session', { headers: { Authorization: `Bearer ${rs}` } })).status).toBe(200);

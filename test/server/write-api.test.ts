@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { CandorDocument } from '../../core/model/index.ts';
-import { checkInIds, client, docUntil, prepare, startServer, storedSpace, tempDir, testConfig, TOKENS, type RunningServer, type Who } from './harness.ts';
+import { checkInIds, client, docUntil, prepare, startRedis, startServer, storedSpace, tempDir, testConfig, TOKENS, type RunningServer, type Who } from './harness.ts';
 import { checkedFetch } from './openapi-check.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -360,5 +360,37 @@ describe('HTTP write API limits', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await a.post('/v1/comments', body, 'bob')).status).toBe(201);
     expect(a.checked()).toBeGreaterThan(5);
+  });
+});
+
+describe('HTTP write API with Redis scale-out', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let a: RunningServer;
+  let b: RunningServer;
+
+  beforeAll(async () => {
+    tmp = tempDir();
+    redis = await startRedis();
+    const setupA = prepare(tmp.dir, undefined, undefined, 'a.sqlite');
+    const setupB = prepare(tmp.dir, undefined, undefined, 'b.sqlite');
+    [a, b] = await Promise.all([startServer(setupA, { env: { REDIS_URL: redis.url } }), startServer(setupB, { env: { REDIS_URL: redis.url } })]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
+    await redis?.stop();
+    tmp?.cleanup();
+  });
+
+  it('a check-in POSTed to instance A reaches a WebSocket client on instance B', async () => {
+    const reader = client(b.url, TOKENS.bob, ['person:alice']);
+    try {
+      await reader.conn.whenSynced();
+      const res = await api(a).post('/v1/check-ins', { keyResultId: 'alice-public-kr', value: 61, confidence: 0.6 }, 'alice');
+      expect(res.status).toBe(201);
+      await docUntil(reader.doc('person:alice'), () => checkInIds(reader.doc('person:alice')).includes(res.json.id), 8000, 'the check-in on B');
+    } finally {
+      reader.conn.destroy();
+    }
   });
 });

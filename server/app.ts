@@ -20,6 +20,8 @@ import { OrgViews } from './views.ts';
 import { updateCheck } from './extensions/update-check.ts';
 import { META_ADMINS, META_ORGANISATION, objectiveOfTarget } from '../core/rules/index.ts';
 import { materialiseOne } from '../core/store/materialise.ts';
+import type { RecordChange } from '../core/store/update-check.ts';
+import { createApi, createAuthenticator, type Api } from './api/index.ts';
 
 export interface CandorServerOptions {
   config: ServerConfig;
@@ -49,6 +51,8 @@ export class CandorServer {
   readonly views: OrgViews;
   readonly http: HttpApi;
   readonly server: Server;
+  /** The write API, sign-in with the identity provider, OpenAPI and embeds (server/api/). */
+  readonly api: Api;
   private readonly storage: SpaceStorage;
   private readonly persistence: PersistenceExtension;
   private readonly pinned: { disconnect(): Promise<void> }[] = [];
@@ -61,12 +65,28 @@ export class CandorServer {
     this.log = options.log ?? ((line) => console.log(line));
     this.storage = storage;
     this.org = new Organisation(config);
-    this.auth = new Authenticator(config);
+    const { auth, oidc } = createAuthenticator(config);
+    this.auth = auth;
     const configHash = createHash('sha256').update(JSON.stringify(config)).digest('base64url');
     this.views = new OrgViews(this.org, () => this.liveSpaces(), { debounceMs: options.changeDebounceMs, salt: configHash });
     const signIn = new SignIn(this.auth, config.limits);
     const limits = new LimitsExtension(config.limits);
+    this.api = createApi({
+      config,
+      org: this.org,
+      signIn,
+      views: this.views,
+      ...(oidc ? { oidc } : {}),
+      storagePath: storage.path,
+      doc: (space) => this.server.hocuspocus.documents.get(space),
+      spaces: () => this.liveSpaces(),
+      recordHistory: (space, person, changes) => this.recordHistory(space, person, changes),
+      log: this.log,
+    });
     this.http = new HttpApi({
+      routes: this.api.routes,
+      sessionPerson: (req) => this.api.sessionPerson(req),
+      credentialsAllowed: (req, origin) => this.api.credentialsAllowed(req, origin),
       org: this.org,
       signIn,
       views: this.views,
@@ -146,25 +166,28 @@ export class CandorServer {
     return updateCheck({
       directory: this.org.directory,
       log: this.log,
-      onAccepted: (space, person, changes) => {
-        const doc = this.server.hocuspocus.documents.get(space);
-        const find = doc ? materialiseOne(space, doc, this.org.directory).find : undefined;
-        this.storage.appendHistory(space, person, new Date().toISOString(), changes, (c) => {
-          const r = (c.after ?? c.before ?? {}) as Record<string, unknown>;
-          if (c.collection === 'checkIns' && typeof r.keyResultId === 'string') return { objectiveId: find?.('keyResults', r.keyResultId)?.objectiveId, keyResultId: r.keyResultId };
-          if ((c.collection === 'comments' || c.collection === 'kudos') && r.target && find) {
-            const target = r.target as { kind: string; id: string };
-            const objectiveId = objectiveOfTarget(target as never, {
-              objective: (id) => find('objectives', id),
-              keyResult: (id) => find('keyResults', id),
-              checkIn: (id) => find('checkIns', id),
-              reflection: (id) => find('reflections', id),
-            });
-            return { objectiveId, ...(target.kind === 'keyResult' ? { keyResultId: target.id } : {}) };
-          }
-          return {};
+      onAccepted: (space, person, changes) => this.recordHistory(space, person, changes),
+    });
+  }
+
+  /** Records accepted changes (WebSocket updates and HTTP writes alike) in the history, with the objective each belongs to. */
+  private recordHistory(space: SpaceId, person: string, changes: RecordChange[]): void {
+    const doc = this.server.hocuspocus.documents.get(space);
+    const find = doc ? materialiseOne(space, doc, this.org.directory).find : undefined;
+    this.storage.appendHistory(space, person, new Date().toISOString(), changes, (c) => {
+      const r = (c.after ?? c.before ?? {}) as Record<string, unknown>;
+      if (c.collection === 'checkIns' && typeof r.keyResultId === 'string') return { objectiveId: find?.('keyResults', r.keyResultId)?.objectiveId, keyResultId: r.keyResultId };
+      if ((c.collection === 'comments' || c.collection === 'kudos') && r.target && find) {
+        const target = r.target as { kind: string; id: string };
+        const objectiveId = objectiveOfTarget(target as never, {
+          objective: (id) => find('objectives', id),
+          keyResult: (id) => find('keyResults', id),
+          checkIn: (id) => find('checkIns', id),
+          reflection: (id) => find('reflections', id),
         });
-      },
+        return { objectiveId, ...(target.kind === 'keyResult' ? { keyResultId: target.id } : {}) };
+      }
+      return {};
     });
   }
 
@@ -230,6 +253,7 @@ export class CandorServer {
       } catch {
         // Redis may already be gone; nothing left to save.
       }
+      this.api.close();
       this.storage.close();
     })();
     return this.closing;

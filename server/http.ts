@@ -43,6 +43,12 @@ export interface HttpDeps {
   history?: (kind: 'objective' | 'keyResult', id: string) => HistoryEntry[];
   heartbeatMs?: number;
   log?: (line: string) => void;
+  /** Further routes, asked first (the write API, OpenAPI, sign-in, embeds: server/api/routes.ts). */
+  routes?: { handle(req: IncomingMessage, res: ServerResponse, url: URL, path: string): boolean };
+  /** The person a request's session cookie signs in, if any (read routes accept it like a token). */
+  sessionPerson?: (req: IncomingMessage) => string | undefined;
+  /** Whether a page may send its cookies here (explicitly allowed, or this server's own pages): `Access-Control-Allow-Credentials`. */
+  credentialsAllowed?: (req: IncomingMessage, origin: string) => boolean;
 }
 
 interface Stream {
@@ -74,9 +80,10 @@ export class HttpApi {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (this.deps.routes?.handle(req, res, url, path)) return true;
     if (path !== '/healthz' && path !== '/v1/document' && path !== '/v1/events' && path !== '/v1/history') {
       if (path.startsWith('/v1/')) {
-        this.json(res, 404, { error: 'not-found', message: `no endpoint ${path}; try /v1/document, /v1/events or /v1/history` });
+        this.json(res, 404, { error: 'not-found', message: `no endpoint ${path}; see /v1/openapi.json` });
         return true;
       }
       return false;
@@ -144,6 +151,8 @@ export class HttpApi {
 
   private async viewerOf(req: IncomingMessage, url: URL): Promise<Viewer> {
     const token = tokenOfRequest(req.headers, url);
+    const fromCookie = token ? undefined : this.deps.sessionPerson?.(req);
+    if (fromCookie) return { kind: 'person', id: fromCookie };
     if (!token) {
       if (this.deps.org.config.anonymousRead) return { kind: 'anonymous' };
       throw new CandorAuthError('no-token: send Authorization: Bearer <token> (or ?token=); this server does not allow anonymous reading');
@@ -153,11 +162,13 @@ export class HttpApi {
 
   /** Sets CORS headers for an allowed origin; returns whether the origin (if any) is allowed. */
   private cors(req: IncomingMessage, res: ServerResponse): boolean {
-    res.setHeader('Vary', 'Origin, Authorization, Accept-Encoding');
+    res.setHeader('Vary', 'Origin, Authorization, Cookie, Accept-Encoding');
     const origin = req.headers.origin;
     if (!origin) return false;
-    if (!originAllowed(this.deps.org.config, origin)) return false;
+    const credentials = this.deps.credentialsAllowed?.(req, origin) ?? false;
+    if (!credentials && !originAllowed(this.deps.org.config, origin)) return false;
     res.setHeader('Access-Control-Allow-Origin', origin);
+    if (credentials) res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', 'ETag');
     return true;
   }

@@ -25,12 +25,17 @@ export class CandorFormatError extends Error {
   }
 }
 
-/** A write that could not be made: the space or record said no. Nothing was changed. */
+/**
+ * A write that could not be made: the space or record said no. Nothing was changed. `cause` is
+ * `'rule'` when the record rule (core/rules: placement, authorship, who may write) refused it — the
+ * writer may not do this — and `'input'` otherwise (a missing reference, a value that does not fit).
+ */
 export class CandorMutationError extends Error {
   override name = 'CandorMutationError';
   constructor(
     message: string,
     readonly path = '',
+    readonly refusedBy: 'rule' | 'input' = 'input',
   ) {
     super(path ? `${path}: ${message}` : message);
   }

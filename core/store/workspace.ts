@@ -352,7 +352,7 @@ export class Workspace {
       reflection: (id) => get('reflections', id) as Reflection | undefined,
     };
     const verdict = admissible(collection, record, { space, dir: this.directory, here, ...(claimed ? {} : { writer: this.me }) });
-    if (!verdict.ok) throw new CandorMutationError(verdict.message, verdict.path);
+    if (!verdict.ok) throw new CandorMutationError(verdict.message, verdict.path, 'rule');
   }
 
   private transact(doc: Y.Doc, action: string, fn: () => void): void {

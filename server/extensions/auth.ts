@@ -102,7 +102,8 @@ export class SignIn {
       (person) => {
         this.byAddress.give(address);
         state.failures.give(Date.now());
-        remember({ person });
+        // A token that expires (an identity provider's JWT) signs this connection in until then only.
+        remember({ person, until: (this.auth as { expiryOf?: (t: string) => number | undefined }).expiryOf?.(token) });
         return person;
       },
       (e: unknown) => {

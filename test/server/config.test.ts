@@ -31,6 +31,8 @@ describe('server config', () => {
       authFailuresPerSocket: 5,
       authTimeoutMs: 10_000,
       preAuthBytes: 16_384,
+      writesPerMinute: 60,
+      maxBodyBytes: 65_536,
     });
     expect(config.authentication.tokens).toBe(true);
     expect(config.teams[0]!.visibility).toBe('public');

@@ -26,9 +26,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          // A whole browser with an extension on a busy 2-core CI machine: one retry absorbs a slow start,
-          // a real defect fails both tries.
-          retry: 1,
+          // No test is retried: a slow browser start is retried in the harness (launchExtension), a real
+          // defect fails.
         },
       },
       {

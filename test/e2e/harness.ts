@@ -31,17 +31,34 @@ export async function launchExtension(userDataDir = newProfile(), options: { lan
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`no built extension at ${EXTENSION_DIR}: run \`npx wxt build\` first`);
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error('Chromium not found: run `node scripts/prereqs.mjs`');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath,
-    headless: true,
-    // axe-core is injected as a script tag, which the extension pages' CSP would refuse.
-    bypassCSP: true,
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, ...(options.lang ? [`--lang=${options.lang}`] : [])],
-    // Chromium on Linux takes its UI language from the environment.
-    ...(options.lang ? { env: { ...process.env, LANGUAGE: options.lang, LANG: `${options.lang}.UTF-8` } } : {}),
-  });
-  let worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-  worker ??= await context.waitForEvent('serviceworker', { timeout: 30_000 });
+  // Only the browser's start is retried (a slow start on a busy CI machine), never a test.
+  const launch = async () => {
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      // axe-core is injected as a script tag, which the extension pages' CSP would refuse.
+      bypassCSP: true,
+      args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, ...(options.lang ? [`--lang=${options.lang}`] : [])],
+      // Chromium on Linux takes its UI language from the environment.
+      ...(options.lang ? { env: { ...process.env, LANGUAGE: options.lang, LANG: `${options.lang}.UTF-8` } } : {}),
+    });
+    try {
+      const found = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+      return { context, worker: found ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 })) };
+    } catch (e) {
+      await context.close().catch(() => undefined);
+      throw e;
+    }
+  };
+  let launched: Awaited<ReturnType<typeof launch>>;
+  try {
+    launched = await launch();
+  } catch (first) {
+    console.warn(`Chromium did not start with the extension (${(first as Error).message}); trying once more`);
+    launched = await launch();
+  }
+  const { context } = launched;
+  const worker = launched.worker;
   const extensionId = new URL(worker.url()).host;
   const url = (path: string) => `chrome-extension://${extensionId}/${path.replace(/^\//, '')}`;
   return {

@@ -8,7 +8,8 @@ import {
   loadWorkspace,
   persistWorkspace,
   saveWorkspace,
-  openLocalWorkspace,
+  loadInto,
+  LocalStore,
   DB_VERSION,
   MIGRATIONS,
   type CandorDatabase,
@@ -18,6 +19,21 @@ import { connectBroadcast } from '../../core/store/broadcast.ts';
 import { CandorStorageError, toStorageError } from '../../core/store/errors.ts';
 import { Workspace } from '../../core/store/workspace.ts';
 import { seededWorkspace, numeric, comparable } from './store-fixtures.ts';
+
+/**
+ * What a page does at start (the extension's persistence does the same): open the database, listen to
+ * the other pages, then load the log into a workspace and persist it.
+ */
+async function openLocalWorkspace(options: { name: string; me: string; snapshotDelayMs: false; broadcast: false | string }) {
+  const db = await openCandorDB({ name: options.name });
+  const workspace = new Workspace({ me: options.me });
+  // Listen to the other pages before reading the log, so nothing they write in between is missed.
+  const broadcast = options.broadcast === false ? undefined : connectBroadcast(workspace, { name: options.broadcast });
+  const counts = await db.logCounts();
+  const store = new LocalStore(workspace, db, { snapshotDelayMs: options.snapshotDelayMs }, counts);
+  await loadInto(db, workspace);
+  return { db, workspace, store, broadcast };
+}
 
 const opened: CandorDatabase[] = [];
 const cleanups: (() => void)[] = [];

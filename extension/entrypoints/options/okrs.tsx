@@ -10,6 +10,7 @@ import { t, uiLanguage } from '../../lib/i18n.ts';
 import '../../components/okr-widgets.ts';
 import { describeTarget, newId } from '../../lib/format.ts';
 import { Field, validate, inputValue, numberOrUndefined, type FieldErrors } from './form.tsx';
+import { ObjectiveHistory } from './history.tsx';
 
 /** `open`: an objective to open in the editor at once (from the alignment view's `#objectives/<id>`). */
 export function OkrSection({ open }: { open?: string | undefined } = {}) {
@@ -295,6 +296,7 @@ function ObjectiveForm({ initial, cycle, onDone, focus = false }: { initial?: Ob
         <candor-objective document={preview} objective-id={o.id} locale={uiLanguage()} theme={widgetTheme(state.settings.value.theme)} />
       </aside>
       </div>
+      {initial ? <ObjectiveHistory objectiveId={initial.id} /> : null}
       {errors._form ? (
         <p class="field-error" role="alert">
           {errors._form}

@@ -100,6 +100,8 @@ export class CandorServer {
         streams: this.http.streamCount,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
         redis: Boolean(options.redisUrl),
+        // Records in the stored spaces that the record rule leaves out (written before it, or by hand), by reason.
+        skippedRecords: { total: this.views.skipped.total, byCode: this.views.skipped.byCode },
         preAuth: limits.stats(),
       }),
     });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import * as Y from 'yjs';
 import { COLLECTIONS, checkIntegrity, parseDocument, parseRecord, summariseIssues, type CandorDocument, type FormatIssue } from '../core/model/index.ts';
-import { materialise, type SpaceId } from '../core/store/space.ts';
+import { materialise, summariseSkipped, type SpaceId } from '../core/store/space.ts';
 import { viewOf, type Organisation, type Viewer } from './policy.ts';
 
 export interface RenderedView {
@@ -29,6 +29,8 @@ export class OrgViews {
   private readonly spaceMap = new Map<SpaceId, Y.Doc>();
   /** Every space materialised under the record rule, until the next change. */
   private full: CandorDocument | undefined;
+  /** What the record rule left out of the spaces the last time they were read (for /healthz). */
+  skipped: ReturnType<typeof summariseSkipped> = { total: 0, byCode: {}, examples: [] };
   private version: string | undefined;
   private readonly cache = new Map<string, RenderedView>();
   private readonly listeners = new Set<() => void>();
@@ -120,7 +122,8 @@ export class OrgViews {
     for (const id of [...this.spaceMap.keys()]) if (live.get(id) !== this.spaceMap.get(id)) this.spaceMap.delete(id);
     for (const [id, doc] of live) if (!this.spaceMap.has(id)) this.spaceMap.set(id, doc);
     const { document, issues } = materialise(this.spaceMap, { directory: this.org.directory });
-    if (issues.length && process.env.CANDOR_DEBUG) console.warn(`materialise: ${issues.length} records left out; first: ${issues[0]!.path} ${issues[0]!.message}`);
+    this.skipped = summariseSkipped(issues);
+    if (this.skipped.total && process.env.CANDOR_DEBUG) console.warn(`materialise: ${this.skipped.total} records left out; ${this.skipped.examples.join('; ')}`);
     this.full = document;
     return document;
   }

@@ -226,9 +226,6 @@ export function authorField(collection: CollectionName): 'authorId' | 'fromId' |
   return undefined;
 }
 
-/** Whether records of this collection are written once (changed only by their author). */
-export const isWriteOnce = (collection: CollectionName): boolean => authorField(collection) !== undefined;
-
 /** The size limits: the record's JSON and its unknown top-level fields. */
 export function checkSize(collection: CollectionName, record: object): Verdict {
   const json = JSON.stringify(record);

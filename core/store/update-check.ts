@@ -17,11 +17,11 @@
  * stays, which was itself admitted; `materialise` holds every reader to the rule in any case.
  */
 import * as Y from 'yjs';
-import { CandorFormatError, type CollectionName, type RecordOf } from '../model/index.ts';
+import type { CollectionName, RecordOf } from '../model/index.ts';
 import { Directory } from '../rules/directory.ts';
 import { admissible, authorField, isWriterOf, mayRemove, objectiveOfTarget, type RecordLookup } from '../rules/rule.ts';
 import type { SpaceId } from '../rules/spaces.ts';
-import { APPEND_ONLY, FIELD_LEVEL, META, SPACE_LAYOUT, TOMBSTONES, collectionMap, decodeEntry, readRecord, tombstoneKey } from './records.ts';
+import { APPEND_ONLY, FIELD_LEVEL, META, SPACE_LAYOUT, TOMBSTONES, collectionMap, decodeEntry, readRecord } from './records.ts';
 import { validateRecord } from './materialise.ts';
 
 /** One record an accepted update adds, changes or removes (for the history). */
@@ -580,11 +580,3 @@ function sameJson(a: unknown, b: unknown): boolean {
   return kx.length === ky.length && kx.every((k) => sameJson(x[k], y[k]));
 }
 
-/** For callers that want a thrown error instead of a verdict (tests, the CLI). */
-export function assertUpdateAdmissible(doc: Y.Doc, update: Uint8Array, options: CheckUpdateOptions): RecordChange[] {
-  const verdict = checkUpdate(doc, update, options);
-  if (!verdict.ok) throw new CandorFormatError([{ path: '', message: verdict.reason, severity: 'error' }], 'refused: ');
-  return verdict.changes;
-}
-
-export { tombstoneKey };

@@ -44,7 +44,9 @@ async function build(doc: CandorDocument = seed()) {
 }
 
 /** Reads, notifications and plumbing: everything a backend may have besides the commands. */
-const NOT_WRITES = new Set(['current', 'subscribe', 'spaces', 'ensureSpaces', 'onSpaceAdded', 'backups', 'backupDocument', 'setMe', 'persisted', 'workspace', 'close']);
+// resetSpace is sync plumbing: it drops a copy the server refused and reloads it; what it writes again
+// goes through Workspace.importRecord, so the record rule holds (test/extension/refused.test.ts).
+const NOT_WRITES = new Set(['current', 'subscribe', 'spaces', 'ensureSpaces', 'onSpaceAdded', 'resetSpace', 'backups', 'backupDocument', 'setMe', 'persisted', 'workspace', 'close']);
 
 describe('one write path: the Workspace’s commands', () => {
   beforeEach(() => fakeBrowser.reset());

@@ -93,7 +93,7 @@ export class CandorServer {
     // One concern per extension. Hooks of the same name run in this order (all at Hocuspocus' default
     // priority), and the Redis relay after them all (it declares a lower one): Candor's own handling
     // of a change never waits behind, or is skipped by, a Redis publish.
-    this.persistence = new PersistenceExtension(storage);
+    this.persistence = new PersistenceExtension(storage, this.log);
     if (options.unsafeNoUpdateCheck) this.log('WARNING: the update check is off (CANDOR_UNSAFE_NO_UPDATE_CHECK): any writer may write anything into the spaces they open');
     const extensions: Extension[] = [
       // 1. Size limits: the first beforeHandleMessage, so nothing reads an update this server refuses.

@@ -69,7 +69,7 @@ export interface RedisHealth {
 }
 
 export interface RedisRelayOptions {
-  /** `redis://[user:pass@]host:port` */
+  /** `redis://[user:pass@]host:port` (`rediss://` for TLS) */
   url: string;
   /** Namespace of the channels. Default `candor`. */
   prefix?: string;
@@ -136,6 +136,7 @@ export class RedisRelay implements Extension {
       options: {
         ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
         ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+        ...(url.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
         // Connected by start(), so a server can be built without touching the network.
         lazyConnect: true,
         // Nothing waits in a queue for a Redis that is away: a publish fails at once (and is counted),

@@ -3,7 +3,8 @@
 //
 // Budget: the long idle outage (60 s by default; CANDOR_TEST_REDIS_IDLE_MS to change) runs beside the
 // other tests, which take turns (`serial`), so the whole file takes about as long as the others
-// together (~2 minutes on a busy 2-core machine).
+// together: 70–100 s on a busy 2-core machine. Instances run `server/main.ts` bundled once with
+// esbuild (see `serverCommand`: it starts in a third of tsx's time; CANDOR_TEST_TSX=1 uses tsx).
 import { describe, it } from 'vitest';
 import { checkIn, checkInIds, client, docUntil, freePort, prepare, tempDir, TOKENS, type Client } from './harness.ts';
 import {

@@ -181,18 +181,20 @@ export class RedisRelay implements Extension {
     for (const name of ['subscribe', 'unsubscribe'] as const) {
       const original = (sub[name] as unknown as Subscribe).bind(sub);
       (sub as unknown as Record<string, Subscribe>)[name] = (...args: unknown[]) => {
-        const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (error: unknown, count?: unknown) => void) : undefined;
+        const given = typeof args[args.length - 1] === 'function' ? (args.pop() as (error: unknown, count?: unknown) => unknown) : undefined;
+        // The upstream callback is async (it publishes the first sync step): its rejection is ours to catch.
+        const callback = (count: unknown) => void Promise.resolve(given?.(null, count)).catch((e: unknown) => this.failed(name, e));
         // Not ready: nothing to do now (a new connection starts with no subscriptions; the
         // resynchronisation subscribes every loaded space once it is ready).
         const sent = sub.status === 'ready' ? original(...args) : Promise.resolve(0);
         return sent.then(
           (count) => {
-            callback?.(null, count);
+            callback(count);
             return count;
           },
           (e: unknown) => {
             this.failed(name, e);
-            callback?.(null, 0);
+            callback(0);
             return 0;
           },
         );

@@ -30,7 +30,7 @@ describe('two instances with Redis', () => {
     setupA = prepare(tmp.dir, undefined, undefined, 'a.sqlite');
     setupB = prepare(tmp.dir, undefined, undefined, 'b.sqlite');
     [a, b] = await Promise.all([startServer(setupA, { env: { REDIS_URL: redis.url } }), startServer(setupB, { env: { REDIS_URL: redis.url } })]);
-  });
+  }, 60_000); // two instances starting on a busy machine can take more than the default 10 s
   afterAll(async () => {
     await Promise.all([a?.stop('SIGKILL'), b?.stop('SIGKILL')]);
     await redis?.stop();

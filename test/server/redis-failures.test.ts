@@ -5,10 +5,11 @@
 // other tests, which take turns (`serial`), so the whole file takes about as long as the others
 // together: 70–100 s on a busy 2-core machine. Instances run `server/main.ts` bundled once with
 // esbuild (see `serverCommand`: it starts in a third of tsx's time; CANDOR_TEST_TSX=1 uses tsx).
-import { describe, it } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import { checkIn, checkInIds, client, docUntil, freePort, prepare, tempDir, TOKENS, type Client } from './harness.ts';
 import {
   checkIns,
+  disposeServerBundle,
   eventually,
   follow,
   health,
@@ -79,6 +80,8 @@ const ALICE_TEAM = { space: 'team:team-a', keyResultId: 'team-a-public-kr', auth
 const BOB_TEAM = { space: 'team:team-a', keyResultId: 'team-a-public-kr', authorId: 'bob' };
 
 describe('scale-out when Redis or an instance fails', () => {
+  afterAll(disposeServerBundle);
+
   it.concurrent(`Redis killed for ${OUTAGE_MS / 1000} s while clients on both instances check in: both stay up, own views stay live, all acknowledged check-ins everywhere within 5 s of Redis returning`, { timeout: 300_000 }, ({ expect }) =>
     serial(async () => {
       const s = scene();

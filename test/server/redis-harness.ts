@@ -55,6 +55,14 @@ export async function redisOn(port?: number): Promise<RedisProcess> {
 }
 
 let bundle: Promise<string> | undefined;
+let bundleDir: string | undefined;
+
+/** Removes the bundle {@link serverCommand} made (call it in `afterAll`). */
+export function disposeServerBundle(): void {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  bundleDir = undefined;
+  bundle = undefined;
+}
 
 /**
  * How to run `server/main.ts`: bundled once per test process with esbuild (the same source and the
@@ -66,7 +74,7 @@ export async function serverCommand(): Promise<string[]> {
   if (process.env.CANDOR_TEST_TSX === '1') return ['--import', 'tsx', join(ROOT, 'server/main.ts')];
   bundle ??= (async () => {
     const { build } = await import('esbuild');
-    const dir = mkdtempSync(join(tmpdir(), 'candor-server-bundle-'));
+    const dir = (bundleDir = mkdtempSync(join(tmpdir(), 'candor-server-bundle-')));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const outfile = join(dir, 'server.mjs');
     const main = join(ROOT, 'server/main.ts');

@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { Server, type Document, type Extension } from '@hocuspocus/server';
-import { Redis } from '@hocuspocus/extension-redis';
 import * as Y from 'yjs';
 import { patchRecord, readRecord, writeRecord, type SpaceId } from '../core/store/space.ts';
 import { Authenticator } from './auth.ts';
@@ -12,6 +11,7 @@ import type { ServerConfig } from './config.ts';
 import { AuthExtension, SignIn } from './extensions/auth.ts';
 import { LimitsExtension, maxPayloadFor } from './extensions/limits.ts';
 import { PersistenceExtension } from './extensions/persistence.ts';
+import { RedisRelay } from './extensions/redis.ts';
 import { ViewsExtension } from './extensions/views.ts';
 import { HttpApi } from './http.ts';
 import { Organisation } from './policy.ts';
@@ -30,6 +30,8 @@ export interface CandorServerOptions {
   host?: string;
   /** `redis://host:port` to share updates with other instances. */
   redisUrl?: string;
+  /** Redis timings (see RedisRelay): reconnection backoff cap, PING interval, how long a start waits for Redis. */
+  redis?: { retryMaxMs?: number; pingMs?: number; downAfterMs?: number; startupWaitMs?: number };
   /** How long changes settle before `/v1/events` announces them. Default 75 ms. */
   changeDebounceMs?: number;
   heartbeatMs?: number;
@@ -55,6 +57,8 @@ export class CandorServer {
   readonly api: Api;
   private readonly storage: SpaceStorage;
   private readonly persistence: PersistenceExtension;
+  /** The Redis relay (scale-out), when REDIS_URL is set. */
+  readonly relay: RedisRelay | undefined;
   private readonly pinned: { disconnect(): Promise<void> }[] = [];
   private closing: Promise<void> | undefined;
   private readonly log: (line: string) => void;
@@ -94,12 +98,14 @@ export class CandorServer {
       log: this.log,
       history: (kind, id) => this.storage.history(kind, id),
       health: () => ({
+        // `degraded`: serving its own clients, but cut off from the other instances (Redis unreachable).
+        status: this.relay && !this.relay.isConnected ? 'degraded' : 'ok',
         organisation: config.organisation,
         spaces: this.server.hocuspocus.getDocumentsCount(),
         connections: this.server.hocuspocus.getConnectionsCount() - this.pinned.length,
         streams: this.http.streamCount,
         uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
-        redis: Boolean(options.redisUrl),
+        redis: this.relay ? this.relay.health() : false,
         // Records in the stored spaces that the record rule leaves out (written before it, or by hand), by reason.
         skippedRecords: { total: this.views.skipped.total, byCode: this.views.skipped.byCode },
         preAuth: limits.stats(),
@@ -107,8 +113,9 @@ export class CandorServer {
     });
 
     // One concern per extension. Hooks of the same name run in this order (all at Hocuspocus' default
-    // priority; Redis declares 1000 and so runs first, but it has no beforeHandleMessage hook).
-    this.persistence = new PersistenceExtension(storage);
+    // priority), and the Redis relay after them all (it declares a lower one): Candor's own handling
+    // of a change never waits behind, or is skipped by, a Redis publish.
+    this.persistence = new PersistenceExtension(storage, this.log);
     if (options.unsafeNoUpdateCheck) this.log('WARNING: the update check is off (CANDOR_UNSAFE_NO_UPDATE_CHECK): any writer may write anything into the spaces they open');
     const extensions: Extension[] = [
       // 1. Size limits: the first beforeHandleMessage, so nothing reads an update this server refuses.
@@ -122,18 +129,9 @@ export class CandorServer {
       // 5. Change notifications to the views and the HTTP API.
       new ViewsExtension(this.views, this.http),
     ];
-    if (options.redisUrl) {
-      const url = new URL(options.redisUrl);
-      extensions.push(
-        new Redis({
-          host: url.hostname,
-          port: Number(url.port || 6379),
-          options: { ...(url.password ? { password: decodeURIComponent(url.password) } : {}), ...(url.username ? { username: decodeURIComponent(url.username) } : {}) },
-          prefix: 'candor',
-          disconnectDelay: 200,
-        }),
-      );
-    }
+    // 6. Scale-out: updates relayed between instances through Redis, surviving Redis failing.
+    this.relay = options.redisUrl ? new RedisRelay({ url: options.redisUrl, prefix: 'candor', log: this.log, ...options.redis }) : undefined;
+    if (this.relay) extensions.push(this.relay);
     this.server = new Server(
       {
         name: config.organisation,
@@ -197,9 +195,13 @@ export class CandorServer {
     return this.server.hocuspocus.documents.entries();
   }
 
-  /** Starts listening; loads every space of the organisation so views and Redis cover them all. */
+  /**
+   * Starts listening; connects to Redis (waiting for it a while, with a message, if it is not ready);
+   * loads every space of the organisation so views and Redis cover them all.
+   */
   async listen(): Promise<{ port: number; host: string }> {
     await this.server.listen();
+    await this.relay?.start(this.options.redis?.startupWaitMs ?? 30_000);
     for (const space of this.org.spaces()) {
       const pin = await this.server.hocuspocus.openDirectConnection(space, { personId: 'server' });
       this.pinned.push(pin);

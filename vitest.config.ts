@@ -35,6 +35,9 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           setupFiles: ['test/setup/fast-check.ts'],
+          // Hooks start real servers (Redis, two instances, an OpenID provider) on a busy 2-core machine:
+          // each start is bounded by its own timeout; this is the outer bound.
+          hookTimeout: 60_000,
           include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
           exclude: ['test/**/*.browser.test.ts', 'test/e2e/**', 'test/extension/**', 'node_modules/**'],
           testTimeout: 30_000,

@@ -49,8 +49,9 @@ describe('a burst of bad tokens against scrypt hashes (real server)', () => {
     tmp?.cleanup();
   });
 
-  it('over WebSocket: /healthz stays fast (p95 < 100 ms) and the burst is rate-limited', async () => {
+  it('over WebSocket: /healthz stays fast (p95 < 150 ms, or 5× its quiet p95 on a loaded machine) and the burst is rate-limited', async () => {
     const server = servers[0]!;
+    const budget = await healthBudget(server.http);
     const meter = probe(`${server.http}/healthz`);
     const tokens = badTokens(good, 200);
     const sockets: RawSocket[] = [];
@@ -67,14 +68,15 @@ describe('a burst of bad tokens against scrypt hashes (real server)', () => {
     expect(limited.length + checked.length).toBe(200);
     expect(limited.length).toBeGreaterThanOrEqual(150);
     expect(latencies.length).toBeGreaterThanOrEqual(10);
-    expect(percentile(latencies, 95)).toBeLessThan(100);
+    expect(percentile(latencies, 95), `quiet budget ${budget.toFixed(0)} ms`).toBeLessThan(budget);
     // The person whose key id was guessed still signs in (from another address it would not be limited;
     // from this one, once the budget refills — here we only check the server is healthy).
     expect((await fetch(`${server.http}/healthz`)).status).toBe(200);
   }, 60_000);
 
-  it('over HTTP: /healthz stays fast (p95 < 100 ms) and the burst gets 429 with Retry-After', async () => {
+  it('over HTTP: /healthz stays fast (p95 < 150 ms, or 5× its quiet p95 on a loaded machine) and the burst gets 429 with Retry-After', async () => {
     const server = servers[1]!;
+    const budget = await healthBudget(server.http);
     const meter = probe(`${server.http}/healthz`);
     const tokens = badTokens(good, 200);
     const answers = await Promise.all(
@@ -90,9 +92,24 @@ describe('a burst of bad tokens against scrypt hashes (real server)', () => {
     expect(limited[0]!.retryAfter).toMatch(/^\d+$/);
     expect(limited[0]!.body.message).toMatch(RATE_LIMITED);
     expect(latencies.length).toBeGreaterThanOrEqual(10);
-    expect(percentile(latencies, 95)).toBeLessThan(100);
+    expect(percentile(latencies, 95), `quiet budget ${budget.toFixed(0)} ms`).toBeLessThan(budget);
   }, 60_000);
 });
+
+/**
+ * What "stays fast" means on this machine now: 150 ms, or five times the p95 of 40 quiet /healthz
+ * requests when the machine is loaded (other test files run beside this one). A server blocked by
+ * scrypt answers in seconds, far above either.
+ */
+async function healthBudget(url: string): Promise<number> {
+  const quiet: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}/healthz`)).arrayBuffer();
+    quiet.push(performance.now() - started);
+  }
+  return Math.max(150, 5 * percentile(quiet, 95));
+}
 
 describe('failed sign-ins are limited per socket and per address (real server)', () => {
   let tmp: ReturnType<typeof tempDir>;

@@ -288,6 +288,14 @@ describe('attack: poisoning a space', () => {
         attacker = await Attacker.open(org, 'alice', space);
       }
 
+      // What "not blocked" means on this machine now: 200 ms, or three times the quiet p95 when loaded.
+      const quiet: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const started = performance.now();
+        await (await fetch(`${org.http}/healthz`)).arrayBuffer();
+        quiet.push(performance.now() - started);
+      }
+      const budget = Math.max(200, 3 * p95(quiet));
       const probe = probeHealth(org.http, PROBE_EVERY_MS);
       const sentAt = probe.count;
       const answer: Outcome = await attacker.sendRaw(touches, ANSWER_WAIT_MS);
@@ -299,7 +307,7 @@ describe('attack: poisoning a space', () => {
 
       expect.soft(answer.kind, `the server answers the touching update within ${ANSWER_WAIT_MS} ms (refused or not)`).not.toBe('timeout');
       const slowest = [...latencies].sort((a, b) => b - a).slice(0, 5).map(Math.round).join(', ');
-      expect(p95(latencies), `/healthz p95 while the update is processed (${latencies.length} probes; slowest ${slowest} ms)`).toBeLessThan(200);
+      expect(p95(latencies), `/healthz p95 while the update is processed (${latencies.length} probes; slowest ${slowest} ms; budget ${budget.toFixed(0)} ms)`).toBeLessThan(budget);
     });
   });
 });

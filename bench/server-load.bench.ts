@@ -3,7 +3,7 @@
 // a check-in to its arrival at a teammate's client and at a widget (SSE `change` → refetch of
 // /v1/document), server memory, and — after a graceful restart — that no acknowledged check-in was lost.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { emptyDocument, type CandorDocument } from '../core/model/index.ts';
@@ -12,55 +12,12 @@ import { mintToken, sha256Hash } from '../server/auth.ts';
 import { SpaceStorage } from '../server/storage.ts';
 import { median, ms, percentile, type BenchRow } from './table.ts';
 import { freePort } from '../scripts/free-port.ts';
+import { cpuSeconds, rssMb, startServer, stop } from './server-process.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const GROUP = 'server load';
 const now = () => performance.timeOrigin + performance.now();
 
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start: ${out}`)), 30_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('READY')) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    proc.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
-  });
-  return proc;
-}
-
-const stop = (proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') =>
-  new Promise<void>((res) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return res();
-    proc.once('exit', () => res());
-    proc.kill(signal);
-  });
 
 /** A widget following the organisation: on each `change`, refetch the document (If-None-Match). */
 function widget(http: string) {

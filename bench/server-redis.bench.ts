@@ -8,7 +8,7 @@
 //    other instance, checking in every ~10 s for CANDOR_REDIS_LOAD_SECONDS (default 30): check-in →
 //    the teammate's client on the other instance, p50 / p95.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -21,19 +21,11 @@ import { SpaceStorage } from '../server/storage.ts';
 import { freePort } from '../scripts/free-port.ts';
 import { median, ms, percentile, type BenchRow } from './table.ts';
 
+import { cpuSeconds } from './server-process.ts';
+
 const ROOT = resolve(import.meta.dirname, '..');
 const GROUP = 'server + Redis';
 const now = () => performance.timeOrigin + performance.now();
-
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
 
 interface Proc {
   proc: ChildProcess;

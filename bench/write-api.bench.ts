@@ -5,7 +5,7 @@
 // PKCE against a real OpenID provider on loopback: /auth/login → provider login → /auth/callback →
 // /v1/session), p50. CANDOR_WRITE_SECONDS (default 30) and CANDOR_WRITE_CLIENTS (default 500) resize it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -19,44 +19,13 @@ import { freePort } from '../scripts/free-port.ts';
 import { CLIENT_ID, CLIENT_SECRET, startOidcProvider, USERS } from '../test/server/oidc.ts';
 import { median, ms, percentile, type BenchRow } from './table.ts';
 
+import { rssMb, startServer, stop } from './server-process.ts';
+
 const ROOT = resolve(import.meta.dirname, '..');
 const GROUP = 'HTTP write API';
+const stopKill = (proc: ChildProcess) => stop(proc, 'SIGKILL');
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t)));
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stderr!.on('data', (d) => (out += d));
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`server did not start: ${out}`)), 30_000);
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('READY')) {
-        clearTimeout(timer);
-        res();
-      }
-    });
-    proc.once('exit', (c) => rej(new Error(`server exited ${c}: ${out}`)));
-  });
-  return proc;
-}
-
-const stop = (proc: ChildProcess) =>
-  new Promise<void>((res) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return res();
-    proc.once('exit', () => res());
-    proc.kill('SIGKILL');
-  });
 
 export async function run(): Promise<BenchRow[]> {
   const seconds = Math.min(120, Math.max(5, Number(process.env.CANDOR_WRITE_SECONDS ?? 30)));
@@ -208,7 +177,7 @@ export async function run(): Promise<BenchRow[]> {
       { group: GROUP, name: 'sign-in round trip (code flow + PKCE → cookie → /v1/session), p50 / p95 of 20', value: p50p95(trips) },
     );
   } finally {
-    for (const p of procs) await stop(p);
+    for (const p of procs) await stopKill(p);
     await provider.stop();
     rmSync(dir, { recursive: true, force: true });
   }

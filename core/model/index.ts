@@ -8,3 +8,4 @@ export * from './errors.ts';
 export * from './issues.ts';
 export * from './integrity.ts';
 export * from './parse.ts';
+export * from './equal.ts';

@@ -16,7 +16,7 @@
  * No IndexedDB here: this runs in Node (server, CLI) and in browsers alike.
  */
 import * as Y from 'yjs';
-import type { CollectionName, RecordOf } from '../model/index.ts';
+import { sameJson, type CollectionName, type RecordOf } from '../model/index.ts';
 
 /** The layout version this build writes into a space's `meta` map. Versions only go up. */
 export const SPACE_LAYOUT = 1;
@@ -242,11 +242,6 @@ export function patchRecord(doc: Y.Doc, collection: CollectionName, id: string, 
   return true;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 /** Deletes a record and leaves a tombstone so an old peer re-sending it cannot bring it back. */
 export function deleteRecord(doc: Y.Doc, collection: CollectionName, id: string, by: string, at: string = new Date().toISOString()): void {

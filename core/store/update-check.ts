@@ -17,7 +17,7 @@
  * stays, which was itself admitted; `materialise` holds every reader to the rule in any case.
  */
 import * as Y from 'yjs';
-import type { CollectionName, RecordOf } from '../model/index.ts';
+import { sameJson, type CollectionName, type RecordOf } from '../model/index.ts';
 import { Directory } from '../rules/directory.ts';
 import { admissible, authorField, isWriterOf, mayRemove, objectiveOfTarget, type RecordLookup } from '../rules/rule.ts';
 import type { SpaceId } from '../rules/spaces.ts';
@@ -564,19 +564,4 @@ function recordKey(item: AnyItem): string {
   return item.parentSub ?? '?';
 }
 
-/** Deep equality of JSON values, whatever the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const y = b as unknown[];
-    return a.length === y.length && a.every((v, i) => sameJson(v, y[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const kx = Object.keys(x).filter((k) => x[k] !== undefined);
-  const ky = Object.keys(y).filter((k) => y[k] !== undefined);
-  return kx.length === ky.length && kx.every((k) => sameJson(x[k], y[k]));
-}
 
